@@ -1,0 +1,117 @@
+import { CanonicalJsonError } from './errors.js';
+
+/**
+ * The spec's canonical JSON (appendices, "Canonical JSON"): object keys sorted by
+ * Unicode code point, no insignificant whitespace, UTF-8, integers only, in the
+ * range room versions 6+ allow.
+ */
+
+/** The largest integer canonical JSON (room versions 6+) allows: 2^53 - 1. */
+export const MAX_CANONICAL_INTEGER = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Deeper than any real event; a bound so hostile or cyclic input gets a typed
+ * error instead of a stack overflow.
+ */
+export const MAX_CANONICAL_DEPTH = 256;
+
+/**
+ * Serialises `value` as canonical JSON. Object properties whose value is
+ * `undefined` are left out, as `JSON.stringify` does, so optional fields of a
+ * TypeScript object need no cleaning first. Anything else canonical JSON cannot
+ * hold raises a CanonicalJsonError (M_BAD_JSON).
+ */
+export function canonicalJson(value: unknown): string {
+  return encode(value, 0);
+}
+
+/** Canonical JSON as UTF-8 bytes: what gets hashed and signed. */
+export function canonicalJsonBytes(value: unknown): Uint8Array {
+  return utf8.encode(canonicalJson(value));
+}
+
+const utf8 = new TextEncoder();
+
+function encode(value: unknown, depth: number): string {
+  switch (typeof value) {
+    case 'string':
+      // JSON.stringify escapes exactly what canonical JSON escapes: `"`, `\` and
+      // control characters, with the short forms and lowercase \u00xx.
+      return JSON.stringify(value);
+    case 'number':
+      return encodeNumber(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      if (depth >= MAX_CANONICAL_DEPTH) {
+        throw new CanonicalJsonError(`JSON nested deeper than ${MAX_CANONICAL_DEPTH} levels`);
+      }
+      if (Array.isArray(value)) return encodeArray(value, depth + 1);
+      return encodeObject(value, depth + 1);
+    default:
+      throw new CanonicalJsonError(`Canonical JSON cannot hold a value of type ${typeof value}`);
+  }
+}
+
+function encodeNumber(value: number): string {
+  if (!Number.isInteger(value)) {
+    throw new CanonicalJsonError(`Canonical JSON allows only integers, got ${value}`);
+  }
+  if (value > MAX_CANONICAL_INTEGER || value < -MAX_CANONICAL_INTEGER) {
+    throw new CanonicalJsonError(`Integer ${value} is outside canonical JSON's range`);
+  }
+  // String(-0) is "0": the spec's example normalises -0 to 0.
+  return String(value);
+}
+
+function encodeArray(values: readonly unknown[], depth: number): string {
+  let out = '[';
+  for (let i = 0; i < values.length; i++) {
+    const item = values[i];
+    if (item === undefined)
+      throw new CanonicalJsonError('Canonical JSON arrays cannot hold undefined');
+    if (i > 0) out += ',';
+    out += encode(item, depth);
+  }
+  return `${out}]`;
+}
+
+function encodeObject(value: object, depth: number): string {
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new CanonicalJsonError('Canonical JSON holds only plain objects and arrays');
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort(compareCodePoints);
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    if (!first) out += ',';
+    first = false;
+    out += `${JSON.stringify(key)}:${encode(item, depth)}`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * Orders strings by Unicode code point. JavaScript compares UTF-16 code units,
+ * which puts astral characters (surrogate pairs, D800–DFFF) before U+E000–U+FFFF;
+ * code point order puts them after, so surrogates are moved above that range.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return rank(x) - rank(y);
+  }
+  return a.length - b.length;
+}
+
+function rank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit >= 0xe000 ? unit - 0x800 : unit + 0x2000;
+}
