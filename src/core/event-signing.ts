@@ -1,0 +1,208 @@
+import { InvalidInputError } from './errors.js';
+import { contentHash, withContentHash } from './event-hashes.js';
+import { isValidKeyId, isValidServerName, isValidUserId, serverNameOf } from './identifiers.js';
+import type { JsonObject } from './json.js';
+import { isJsonObject } from './json.js';
+import type { Pdu, UnsignedPdu } from './pdu.js';
+import { type RoomVersionLike, redact, rulesFor } from './redaction.js';
+import { type Signable, signJson, verifyJson } from './signing.js';
+
+/**
+ * Signing events and checking received ones (server-server API, "Signing
+ * events" and "Validating hashes and signatures on received events").
+ *
+ * Signing: set `hashes.sha256` to the content hash, redact the event by the
+ * room version's rules, sign the redacted form (without `signatures` and
+ * `unsigned`), and put the signature on the original, unredacted event.
+ *
+ * Verifying: redact, check the signatures of the required servers on the
+ * redacted form, then compare the content hash. A bad or missing signature
+ * rejects the event; good signatures with a content hash that does not match
+ * mean the content was tampered with (or the event was redacted on the way),
+ * and the redacted form is what must be kept.
+ */
+
+/**
+ * Looks up a server's public signing key, as raw 32 bytes. `originServerTs`
+ * is the event's `origin_server_ts`, so the caller can refuse keys whose
+ * `valid_until_ts` is earlier (room versions 5+). Returns undefined when the
+ * key is unknown or not valid for that time. May be async (a key fetch).
+ */
+export type KeyLookup = (
+  serverName: string,
+  keyId: string,
+  originServerTs: number,
+) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
+
+/** A KeyLookup over fixed keys: server name → key ID → public key. Ignores validity times. */
+export function keyLookupFromMap(
+  keys:
+    | ReadonlyMap<string, ReadonlyMap<string, Uint8Array>>
+    | Record<string, Record<string, Uint8Array>>,
+): KeyLookup {
+  return (serverName, keyId) => {
+    if (keys instanceof Map) return keys.get(serverName)?.get(keyId);
+    const record = keys as Record<string, Record<string, Uint8Array>>;
+    const server = Object.hasOwn(record, serverName) ? record[serverName] : undefined;
+    return server && Object.hasOwn(server, keyId) ? server[keyId] : undefined;
+  };
+}
+
+/** The outcome of verifyEvent. */
+export type VerifyEventResult =
+  /** Signatures and content hash check out: keep the event as it came. */
+  | { status: 'valid'; pdu: Pdu }
+  /** Signatures check out but the content hash does not: keep only the redacted form. */
+  | { status: 'redacted'; pdu: Pdu; reason: string }
+  /** A required signature is missing or wrong: drop the event. */
+  | { status: 'rejected'; reason: string };
+
+/**
+ * Hashes and signs `pdu` for `serverName` with `keyId` and the 32-byte Ed25519
+ * `seed`. Returns a new PDU: the original content, `hashes.sha256` set, our
+ * signature added beside any already there (`unsigned` is kept, unsigned).
+ * Async: WebCrypto signs.
+ */
+export async function signEvent(
+  pdu: UnsignedPdu,
+  roomVersion: RoomVersionLike,
+  serverName: string,
+  keyId: string,
+  seed: Uint8Array,
+): Promise<Pdu> {
+  if (!isValidServerName(serverName)) throw new InvalidInputError('Invalid server name');
+  if (!isValidKeyId(keyId)) throw new InvalidInputError('Invalid signing key ID');
+  const rules = rulesFor(roomVersion);
+  const hashed = withContentHash(pdu);
+  const signed = await signJson(redact(hashed, rules) as Signable, serverName, keyId, seed);
+  return { ...hashed, signatures: signed.signatures ?? {} } as Pdu;
+}
+
+/**
+ * True when `event`, redacted by the rules of `roomVersion`, carries a valid
+ * signature by `serverName` with `keyId` for `publicKey`. The content hash is
+ * not checked. Never throws on malformed events: they verify as false.
+ */
+export async function verifyEventSignature(
+  event: Pdu | UnsignedPdu | JsonObject,
+  roomVersion: RoomVersionLike,
+  serverName: string,
+  keyId: string,
+  publicKey: Uint8Array,
+): Promise<boolean> {
+  const rules = rulesFor(roomVersion);
+  let redacted: JsonObject;
+  try {
+    redacted = redact(event as JsonObject, rules);
+  } catch {
+    return false;
+  }
+  return verifyJson(redacted as Signable, serverName, keyId, publicKey);
+}
+
+/**
+ * The servers whose signatures an event needs: the sender's server and, for a
+ * join through a restricted join rule (room versions 8+), the server of the
+ * user named in `join_authorised_via_users_server`. Read from the redacted
+ * form, which keeps both fields. A string reason when the fields are unusable.
+ */
+export function requiredSigners(redacted: JsonObject): { servers: string[] } | { error: string } {
+  const sender = redacted.sender;
+  if (!isValidUserId(sender)) return { error: 'sender is not a valid user ID' };
+  const servers = [serverNameOf(sender) as string];
+  const content = redacted.content;
+  if (
+    redacted.type === 'm.room.member' &&
+    isJsonObject(content) &&
+    content.membership === 'join' &&
+    content.join_authorised_via_users_server !== undefined
+  ) {
+    const via = content.join_authorised_via_users_server;
+    if (!isValidUserId(via)) {
+      return { error: 'join_authorised_via_users_server is not a valid user ID' };
+    }
+    const server = serverNameOf(via) as string;
+    if (!servers.includes(server)) servers.push(server);
+  }
+  return { servers };
+}
+
+/**
+ * Checks a received PDU. `keys` finds public keys (see KeyLookup; build one
+ * from fixed keys with keyLookupFromMap). Each required server (requiredSigners)
+ * must have at least one `ed25519` signature, under a key the lookup knows,
+ * that verifies over the redacted form; signatures under unknown keys are
+ * ignored, since anyone relaying an event can add entries to `signatures`.
+ * Then the content hash decides between 'valid' and 'redacted'.
+ *
+ * Errors thrown by `keys` propagate; nothing else throws.
+ */
+export async function verifyEvent(
+  pdu: Pdu,
+  roomVersion: RoomVersionLike,
+  keys: KeyLookup,
+): Promise<VerifyEventResult> {
+  const rules = rulesFor(roomVersion);
+  let redacted: Pdu;
+  try {
+    redacted = redact(pdu, rules);
+  } catch (cause) {
+    return { status: 'rejected', reason: `cannot redact the event: ${describe(cause)}` };
+  }
+  const required = requiredSigners(redacted as JsonObject);
+  if ('error' in required) return { status: 'rejected', reason: required.error };
+
+  const ts = typeof pdu.origin_server_ts === 'number' ? pdu.origin_server_ts : 0;
+  const signatures: unknown = redacted.signatures;
+  for (const server of required.servers) {
+    const outcome = await checkServer(redacted, signatures, server, ts, keys);
+    if (outcome !== undefined) return { status: 'rejected', reason: outcome };
+  }
+
+  const expected = isJsonObject(pdu.hashes) ? pdu.hashes.sha256 : undefined;
+  if (typeof expected !== 'string') {
+    return { status: 'redacted', pdu: redacted, reason: 'no sha256 content hash' };
+  }
+  let actual: string;
+  try {
+    actual = contentHash(pdu);
+  } catch (cause) {
+    return {
+      status: 'redacted',
+      pdu: redacted,
+      reason: `content not hashable: ${describe(cause)}`,
+    };
+  }
+  if (actual !== expected) {
+    return { status: 'redacted', pdu: redacted, reason: 'content hash does not match' };
+  }
+  return { status: 'valid', pdu };
+}
+
+/** Undefined when `server` signed `redacted`; otherwise why not. */
+async function checkServer(
+  redacted: Pdu,
+  signatures: unknown,
+  server: string,
+  ts: number,
+  keys: KeyLookup,
+): Promise<string | undefined> {
+  const ours =
+    isJsonObject(signatures) && Object.hasOwn(signatures, server) ? signatures[server] : undefined;
+  if (!isJsonObject(ours)) return `no signature from ${server}`;
+  let sawKnownKey = false;
+  for (const keyId of Object.keys(ours)) {
+    if (!keyId.startsWith('ed25519:') || typeof ours[keyId] !== 'string') continue;
+    const key = await keys(server, keyId, ts);
+    if (key === undefined) continue;
+    sawKnownKey = true;
+    if (await verifyJson(redacted as Signable, server, keyId, key)) return undefined;
+  }
+  return sawKnownKey
+    ? `bad signature from ${server}`
+    : `no signature from ${server} under a known key`;
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
