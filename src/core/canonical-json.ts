@@ -22,7 +22,15 @@ export const MAX_CANONICAL_DEPTH = 256;
  * hold raises a CanonicalJsonError (M_BAD_JSON).
  */
 export function canonicalJson(value: unknown): string {
-  return encode(value, 0);
+  try {
+    return encode(value, 0);
+  } catch (cause) {
+    // Output longer than the engine's maximum string length (huge strings).
+    if (cause instanceof RangeError) {
+      throw new CanonicalJsonError('JSON too large to serialise', { cause });
+    }
+    throw cause;
+  }
 }
 
 /** Canonical JSON as UTF-8 bytes: what gets hashed and signed. */

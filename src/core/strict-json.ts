@@ -19,23 +19,53 @@ export function parseStrictJson(text: string): JsonValue {
   return value;
 }
 
-// A JSON string literal, or a number token. Strings are matched first so digits
-// inside them are skipped.
-const tokenPattern = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 const plainInteger = /^-?(?:0|[1-9]\d*)$/;
 
+// A scan over the text, not a regular expression: a regex alternation inside a
+// repeated group (to step over string literals) backtracks once per character
+// and overflows V8's regexp stack on a string of a few megabytes, raising a
+// RangeError instead of a typed error. The text is valid JSON by now, so string
+// literals only need skipping and a number token runs until a non-number char.
 function checkNumberTokens(text: string): void {
   // Fast exit: no digit at all means no number token.
   if (!/\d/.test(text)) return;
-  tokenPattern.lastIndex = 0;
-  for (let match = tokenPattern.exec(text); match !== null; match = tokenPattern.exec(text)) {
-    const token = match[0];
-    if (token.charCodeAt(0) === 0x22 /* " */) continue;
-    if (!plainInteger.test(token) || token === '-0') {
-      throw new CanonicalJsonError(`Number ${token} is not a canonical JSON integer`);
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      i++;
+      while (i < length) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i += 2;
+        else {
+          i++;
+          if (d === 0x22) break;
+        }
+      }
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      const start = i;
+      i++;
+      while (i < length && isNumberChar(text.charCodeAt(i))) i++;
+      checkNumberToken(text.slice(start, i));
+    } else {
+      i++;
     }
-    if (!Number.isSafeInteger(Number(token))) {
-      throw new CanonicalJsonError(`Integer ${token} is outside canonical JSON's range`);
-    }
+  }
+}
+
+/** Digits, `.`, `e`, `E`, `+`, `-`: what can follow a number token's first char. */
+function isNumberChar(c: number): boolean {
+  return (
+    (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d
+  );
+}
+
+function checkNumberToken(token: string): void {
+  if (!plainInteger.test(token) || token === '-0') {
+    throw new CanonicalJsonError(`Number ${token} is not a canonical JSON integer`);
+  }
+  if (!Number.isSafeInteger(Number(token))) {
+    throw new CanonicalJsonError(`Integer ${token} is outside canonical JSON's range`);
   }
 }
