@@ -1,0 +1,40 @@
+/**
+ * `npm run bench`: every figure beside a baseline measured in the same run.
+ * Benchmarks never fail a build on time; they print, and goals are marked
+ * met or NOT met.
+ */
+import { measureCrypto } from './crypto-bench.js';
+import { printSection } from './harness.js';
+import { measurePduCheck } from './pdu-check-bench.js';
+import { measureStateRes } from './state-res-bench.js';
+
+async function main(): Promise<void> {
+  console.log(`# Tidepool benchmarks — Node ${process.version}, ${new Date().toISOString()}`);
+
+  const crypto = await measureCrypto();
+  printSection('Ed25519 in Node (baseline for the PDU check)', crypto.figures);
+
+  printSection('Inbound PDU check in Node', await measurePduCheck(crypto.rates));
+
+  printSection('State resolution', await measureStateRes(['11', '12']));
+
+  if (process.env.TIDEPOOL_BENCH_BROWSER !== '0') {
+    const { measureBrowserCrypto } = await import('./browser-crypto.js');
+    const browser = await measureBrowserCrypto();
+    printSection('Ed25519 in Chromium', [
+      { label: '@noble/ed25519 verify', value: browser.nobleVerifyPerSec, unit: 'ops/s' },
+      { label: 'WebCrypto Ed25519 sign', value: browser.webCryptoSignPerSec, unit: 'ops/s' },
+      {
+        label: 'WebCrypto Ed25519 verify',
+        value: browser.webCryptoVerifyPerSec,
+        unit: 'ops/s',
+        note: `${(browser.webCryptoVerifyPerSec / browser.nobleVerifyPerSec).toFixed(1)}× noble`,
+      },
+    ]);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
