@@ -13,7 +13,7 @@ import {
   validatePowerLevelsContent,
 } from './power-levels.js';
 import { redactsOf } from './redaction.js';
-import { isValidUserId } from './user-id.js';
+import { isValidUserId } from '../identifiers.js';
 
 export type { AuthResult } from './auth-result.js';
 

@@ -2,7 +2,7 @@ import { isJsonObject } from '../json.js';
 import type { Pdu } from '../pdu.js';
 import { isSupportedRoomVersion, type RoomVersionRules } from '../room-versions.js';
 import { ALLOW, type AuthResult, reject } from './auth-result.js';
-import { domainOf, isValidUserId } from './user-id.js';
+import { isValidUserId, serverNameOf as domainOf } from '../identifiers.js';
 
 /**
  * The `m.room.create` rules (rule 1) and what other rules read from the create

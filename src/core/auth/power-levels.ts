@@ -3,7 +3,7 @@ import type { Pdu } from '../pdu.js';
 import type { RoomVersionRules } from '../room-versions.js';
 import { ALLOW, type AuthResult, reject } from './auth-result.js';
 import { isPrivilegedCreator, roomCreator, roomCreators } from './create-event.js';
-import { isValidUserId } from './user-id.js';
+import { isValidUserId } from '../identifiers.js';
 
 /**
  * Power levels as the authorization rules read them (client-server spec,
