@@ -1,3 +1,4 @@
+import { isValidUserId } from '../identifiers.js';
 import { isJsonObject } from '../json.js';
 import type { Pdu } from '../pdu.js';
 import { type RoomVersionRules, roomVersionRules } from '../room-versions.js';
@@ -13,7 +14,6 @@ import {
   validatePowerLevelsContent,
 } from './power-levels.js';
 import { redactsOf } from './redaction.js';
-import { isValidUserId } from '../identifiers.js';
 
 export type { AuthResult } from './auth-result.js';
 

@@ -1,8 +1,8 @@
+import { serverNameOf as domainOf, isValidUserId } from '../identifiers.js';
 import { isJsonObject } from '../json.js';
 import type { Pdu } from '../pdu.js';
 import { isSupportedRoomVersion, type RoomVersionRules } from '../room-versions.js';
 import { ALLOW, type AuthResult, reject } from './auth-result.js';
-import { isValidUserId, serverNameOf as domainOf } from '../identifiers.js';
 
 /**
  * The `m.room.create` rules (rule 1) and what other rules read from the create

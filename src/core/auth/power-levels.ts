@@ -1,9 +1,9 @@
+import { isValidUserId } from '../identifiers.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { Pdu } from '../pdu.js';
 import type { RoomVersionRules } from '../room-versions.js';
 import { ALLOW, type AuthResult, reject } from './auth-result.js';
 import { isPrivilegedCreator, roomCreator, roomCreators } from './create-event.js';
-import { isValidUserId } from '../identifiers.js';
 
 /**
  * Power levels as the authorization rules read them (client-server spec,

@@ -1,7 +1,7 @@
+import { serverNameOf as domainOf } from '../identifiers.js';
 import type { Pdu } from '../pdu.js';
 import type { RoomVersionRules } from '../room-versions.js';
 import { redactLevel, userPowerLevel } from './power-levels.js';
-import { serverNameOf as domainOf } from '../identifiers.js';
 
 /**
  * Redactions. From room version 3 the authorization rules treat
