@@ -26,6 +26,8 @@ export interface EventRecord {
   rejectionReason?: string;
   /** The redaction event that redacted this one, once one is accepted. */
   redactedBy?: EventId;
+  /** The newest `m.replace` edit of this event by its own sender, if any. */
+  editedBy?: EventId;
 }
 
 /** A state group's ID, allocated by IndexedDB (auto-increment), never reused. */
@@ -111,6 +113,8 @@ export interface DirectoryRecord {
 /** This node's identity: one record. */
 export interface IdentityRecord {
   serverName: ServerName;
+  /** The local user's localpart (`@<localpart>:<serverName>`); absent only in records written before the node layer. */
+  localpart?: string;
   /** The current signing key: 32-byte Ed25519 seed and its `ed25519:` key ID. */
   signingKey: { keyId: KeyId; seed: Uint8Array };
   /** Rotated-out keys, served as `old_verify_keys`. */

@@ -50,6 +50,14 @@ export class EventsStore {
     return true;
   }
 
+  /** Records that `editId` is the newest edit of `eventId`; false if the event is unknown. */
+  async markEdited(eventId: EventId, editId: EventId): Promise<boolean> {
+    const record = await this.store.get(eventId);
+    if (record === undefined) return false;
+    await this.store.put({ ...record, editedBy: editId });
+    return true;
+  }
+
   /** One page of the room's timeline, newest first. Outliers never appear. */
   async timeline(roomId: RoomId, { before, limit }: TimelinePageOptions): Promise<TimelinePage> {
     if (limit < 1) throw new RangeError(`timeline limit must be at least 1, got ${limit}`);

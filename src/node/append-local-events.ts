@@ -1,0 +1,101 @@
+/**
+ * Phase two of a local send: ONE read-write transaction that stores a prepared
+ * batch — events with stream orders, a state group per state change (events
+ * that change no state share the group before them), the state after each
+ * event, redaction and edit marks, aliases, and the room record. Nothing but
+ * IndexedDB requests is awaited inside, so the batch is all-or-nothing: any
+ * failure aborts the transaction and is rethrown, and the caller changes its
+ * in-memory view only after this resolves (after the commit).
+ */
+import { MatrixError } from '../core/errors.js';
+import type { EventId } from '../core/ids.js';
+import { stateKeyOf } from '../core/pdu.js';
+import type { AliasRecord, RoomRecord, StateGroupId } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type { EventsStore } from '../store/stores/events-store.js';
+import type { PreparedBatch } from './prepare-batch.js';
+
+/** What else the batch's transaction writes. */
+export interface AppendExtras {
+  /** Aliases to point at the room; refused if one already points at another room. */
+  aliases?: AliasRecord[];
+}
+
+/** What the commit produced: the new room record and each event's stream order. */
+export interface AppendResult {
+  record: RoomRecord;
+  streamOrders: number[];
+}
+
+const stores = ['events', 'counters', 'stateGroups', 'eventState', 'rooms', 'aliases'] as const;
+
+/**
+ * Writes `batch` on top of `previous` (undefined for a new room). Rejects, with
+ * nothing written, if any request fails (StoreQuotaError and friends propagate).
+ */
+export function appendLocalEvents(
+  store: Store,
+  batch: PreparedBatch,
+  previous: RoomRecord | undefined,
+  extras: AppendExtras = {},
+): Promise<AppendResult> {
+  const { roomId, events } = batch;
+  return store.write(stores, async (txn) => {
+    for (const alias of extras.aliases ?? []) {
+      const existing = await txn.aliases.get(alias.alias);
+      if (existing !== undefined && existing.roomId !== roomId) {
+        throw new MatrixError('M_INVALID_PARAM', `The alias ${alias.alias} is already in use`);
+      }
+      await txn.aliases.put(alias);
+    }
+    let group: StateGroupId | undefined = previous?.stateGroup;
+    const streamOrders: number[] = [];
+    for (const event of events) {
+      const streamOrder = await txn.counters.nextStreamOrder();
+      streamOrders.push(streamOrder);
+      await txn.events.add({
+        eventId: event.eventId,
+        roomId,
+        pdu: event.pdu,
+        streamOrder,
+        depth: event.depth,
+        status: 'accepted',
+      });
+      const { state_key: stateKey, type } = event.pdu;
+      // A message shares the group before it: no state group read or write at all.
+      if (typeof stateKey === 'string' || group === undefined) {
+        const delta =
+          typeof stateKey === 'string' ? { [stateKeyOf(type, stateKey)]: event.eventId } : {};
+        group = await txn.stateGroups.create(roomId, group, delta);
+      }
+      await txn.eventState.setGroupAfter(event.eventId, group);
+      if (event.redacts !== undefined) await txn.events.markRedacted(event.redacts, event.eventId);
+      if (event.replaces !== undefined)
+        await markEdit(txn.events, event.replaces, event.eventId, event.pdu.sender);
+    }
+    const last = events.at(-1)!;
+    const record: RoomRecord = {
+      roomId,
+      roomVersion: batch.roomVersion,
+      heads: [last.eventId],
+      stateGroup: group!,
+      streamPosition: streamOrders.at(-1)!,
+      // Our own events are read by definition.
+      unreadCount: previous?.unreadCount ?? 0,
+      lastEventId: last.eventId,
+    };
+    await txn.rooms.put(record);
+    return { record, streamOrders };
+  });
+}
+
+/** Marks `original` as edited by `edit` when both come from the same sender (spec: edits by others are ignored). */
+async function markEdit(
+  events: EventsStore,
+  original: EventId,
+  edit: EventId,
+  sender: string,
+): Promise<void> {
+  const target = await events.get(original);
+  if (target !== undefined && target.pdu.sender === sender) await events.markEdited(original, edit);
+}

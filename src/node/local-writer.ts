@@ -1,0 +1,121 @@
+/**
+ * The write path every local operation shares: one room at a time, prepare
+ * the batch in memory (prepare-batch.ts), write it in one transaction
+ * (append-local-events.ts), then — only after the commit — update the room's
+ * in-memory state and tell subscribers. A refusal or a failed write leaves
+ * both the store and the in-memory state as they were.
+ */
+import type { EventId, RoomId, UserId } from '../core/ids.js';
+import type { IdentityRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type { NodeChange } from './api.js';
+import { type AppendExtras, appendLocalEvents } from './append-local-events.js';
+import type { LocalDraft } from './build-local-event.js';
+import type { ChangeHub } from './change-hub.js';
+import type { RoomPlan } from './create-room-drafts.js';
+import { type RandomBytes, userIdOf } from './identity.js';
+import { KeyedLock } from './keyed-lock.js';
+import { type PreparedBatch, prepareBatch } from './prepare-batch.js';
+import type { RoomCache, RoomCaches } from './room-cache.js';
+import { emptyState } from './working-state.js';
+
+/** What the writer needs from its node. */
+export interface WriterContext {
+  store: Store;
+  rooms: RoomCaches;
+  hub: ChangeHub;
+  identity: () => IdentityRecord;
+  now: () => number;
+  random: RandomBytes;
+}
+
+/** Builds the drafts of one operation from the room's current state (may read the store). */
+export type DraftMaker = (room: RoomCache) => LocalDraft[] | Promise<LocalDraft[]>;
+
+/** Sends the local user's events. */
+export class LocalWriter {
+  private readonly lock = new KeyedLock();
+
+  constructor(private readonly context: WriterContext) {}
+
+  /** Runs `fn` with `roomId` locked against other writes (for non-event writes such as markRead). */
+  exclusive<T>(roomId: string, fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(roomId, fn);
+  }
+
+  /** Sends the drafts `make` returns to `roomId` as one batch; returns their event IDs. */
+  submit(roomId: string, make: DraftMaker, extras: AppendExtras = {}): Promise<EventId[]> {
+    return this.lock.run(roomId, async () => {
+      const room = await this.context.rooms.require(roomId);
+      const drafts = await make(room);
+      const batch = await prepareBatch(
+        {
+          roomId: room.record.roomId,
+          rules: room.rules,
+          heads: room.record.heads,
+          depth: room.depth,
+          state: room,
+        },
+        drafts,
+        this.signer(),
+      );
+      const result = await appendLocalEvents(this.context.store, batch, room.record, extras);
+      // Committed: now, and only now, the in-memory state moves on.
+      batch.state.applyTo(room.state, room.events);
+      room.record = result.record;
+      room.depth = batch.depth;
+      this.announce(batch);
+      return batch.events.map((e) => e.eventId);
+    });
+  }
+
+  /** Creates a room from `plan` in one batch; returns its room ID. */
+  async createRoom(plan: RoomPlan): Promise<RoomId> {
+    const identity = this.context.identity();
+    // Versions 10/11: an opaque local part under our name; version 12: the create event's hash.
+    const roomId = plan.rules.roomIdIsCreateEventHash
+      ? undefined
+      : (`!${opaque(this.context.random(18))}:${identity.serverName}` as RoomId);
+    const start = { roomId, rules: plan.rules, heads: [], depth: 0, state: emptyState };
+    const batch = await prepareBatch(start, plan.drafts, this.signer());
+    const aliases =
+      plan.alias === undefined
+        ? []
+        : [{ alias: plan.alias, roomId: batch.roomId, servers: [identity.serverName] }];
+    return this.lock.run(batch.roomId, async () => {
+      const result = await appendLocalEvents(this.context.store, batch, undefined, { aliases });
+      const room: RoomCache = {
+        record: result.record,
+        rules: plan.rules,
+        state: new Map(),
+        events: new Map(),
+        depth: batch.depth,
+      };
+      batch.state.applyTo(room.state, room.events);
+      this.context.rooms.install(room);
+      this.announce(batch);
+      return batch.roomId;
+    });
+  }
+
+  private signer(): { identity: IdentityRecord; userId: UserId; now: () => number } {
+    const identity = this.context.identity();
+    return { identity, userId: userIdOf(identity), now: this.context.now };
+  }
+
+  private announce(batch: PreparedBatch): void {
+    const changes: NodeChange[] = [
+      { kind: 'timeline', roomId: batch.roomId, eventIds: batch.events.map((e) => e.eventId) },
+    ];
+    if (batch.state.changes.size > 0) changes.push({ kind: 'state', roomId: batch.roomId });
+    changes.push({ kind: 'rooms' });
+    this.context.hub.emit(changes);
+  }
+}
+
+const opaqueAlphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** Random letters for a room ID's local part. */
+function opaque(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => opaqueAlphabet[b % opaqueAlphabet.length]).join('');
+}

@@ -1,0 +1,352 @@
+/**
+ * TidepoolNode: the homeserver logic for the local user over the store — the
+ * NodeApi the worker exposes. Opening reads only the identity; rooms' state is
+ * loaded when first touched (room-cache.ts), so a node with a long history is
+ * ready at once. Writes go through LocalWriter (validate → prepare in memory →
+ * one transaction → update memory → notify); see doc/node.md.
+ */
+import { InvalidInputError, MatrixError } from '../core/errors.js';
+import type { RoomId } from '../core/ids.js';
+import { isJsonObject, type JsonObject } from '../core/json.js';
+import type { IdentityRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type {
+  CreateRoomOptions,
+  IdentityInfo,
+  MemberInfo,
+  MessageInput,
+  NodeApi,
+  NodeListener,
+  RoomStateView,
+  RoomSummary,
+  TimelinePage,
+} from './api.js';
+import { ChangeHub } from './change-hub.js';
+import { memberContent, planRoom } from './create-room-drafts.js';
+import {
+  createIdentity,
+  cryptoRandomBytes,
+  identityInfo,
+  type RandomBytes,
+  userIdOf,
+} from './identity.js';
+import { exportIdentityFile } from './identity-file.js';
+import { LocalWriter } from './local-writer.js';
+import {
+  editDraft,
+  type MembershipAction,
+  membershipDraft,
+  powerLevelDraft,
+  redactionDraft,
+} from './operation-drafts.js';
+import { RoomCaches } from './room-cache.js';
+import { roomSummary } from './room-summary.js';
+import { displayNameOf, memberList, membershipOf, roomStateView } from './room-views.js';
+import { readTimeline } from './timeline-view.js';
+import {
+  checkEventType,
+  checkLocalAlias,
+  checkName,
+  checkOneOf,
+  checkText,
+  messageContent,
+  reasonContent,
+} from './validate-input.js';
+
+/** Options for TidepoolNode.open and create. */
+export interface TidepoolNodeOptions {
+  /** With no identity in the store, create one for this user instead of failing. */
+  createIfMissing?: { localpart: string; domain?: string };
+  /** The clock for origin_server_ts; default Date.now. */
+  now?: () => number;
+  /** Randomness for new identities and room IDs; default crypto.getRandomValues. */
+  random?: RandomBytes;
+}
+
+/** The most messages one sendMessages call may carry (one transaction). */
+export const MAX_MESSAGES_PER_BATCH = 1000;
+
+/** The node for the local user. */
+export class TidepoolNode implements NodeApi {
+  private readonly hub = new ChangeHub();
+  private readonly caches: RoomCaches;
+  private readonly writer: LocalWriter;
+
+  private constructor(
+    private readonly store: Store,
+    private current: IdentityRecord,
+    options: TidepoolNodeOptions,
+  ) {
+    this.caches = new RoomCaches(store);
+    this.writer = new LocalWriter({
+      store,
+      rooms: this.caches,
+      hub: this.hub,
+      identity: () => this.current,
+      now: options.now ?? Date.now,
+      random: options.random ?? cryptoRandomBytes,
+    });
+  }
+
+  /** Opens the node whose identity is in `store` (M_NOT_FOUND if none and no createIfMissing). */
+  static async open(store: Store, options: TidepoolNodeOptions = {}): Promise<TidepoolNode> {
+    let identity = await store.read(['identity'], (txn) => txn.identity.get());
+    if (identity === undefined) {
+      if (options.createIfMissing === undefined) {
+        throw new MatrixError(
+          'M_NOT_FOUND',
+          'This node has no identity yet: create a new one or import an identity file',
+        );
+      }
+      const fresh = createIdentity({ ...options.createIfMissing, random: options.random });
+      identity = fresh;
+      await store.write(['identity'], (txn) => txn.identity.put(fresh));
+    }
+    return new TidepoolNode(store, identity, options);
+  }
+
+  /** Sets up a node with `identity` (new or imported) in `store`, which must not hold another one. */
+  static async create(
+    store: Store,
+    identity: IdentityRecord,
+    options: TidepoolNodeOptions = {},
+  ): Promise<TidepoolNode> {
+    await store.write(['identity'], async (txn) => {
+      const existing = await txn.identity.get();
+      if (existing !== undefined && existing.serverName !== identity.serverName) {
+        throw new InvalidInputError(
+          `This database belongs to ${existing.serverName}, not ${identity.serverName}`,
+        );
+      }
+      await txn.identity.put(identity);
+    });
+    return new TidepoolNode(store, identity, options);
+  }
+
+  /** Stops the node: forgets listeners and closes its store. */
+  close(): void {
+    this.hub.clear();
+    this.store.close();
+  }
+
+  private get userId() {
+    return userIdOf(this.current);
+  }
+
+  async identity(): Promise<IdentityInfo> {
+    return identityInfo(this.current);
+  }
+
+  async setProfile(profile: { displayName?: string; avatarUrl?: string }): Promise<void> {
+    if (!isJsonObject(profile as JsonObject)) throw new InvalidInputError('A profile is needed');
+    const next = { ...this.current.profile };
+    if (profile.displayName !== undefined)
+      next.displayName = checkText(profile.displayName, 'display name');
+    if (profile.avatarUrl !== undefined)
+      next.avatarUrl = checkText(profile.avatarUrl, 'avatar URL');
+    const updated: IdentityRecord = { ...this.current, profile: next };
+    await this.store.write(['identity'], (txn) => txn.identity.put(updated));
+    this.current = updated;
+    this.hub.emit([{ kind: 'identity' }]);
+    // The spec has profile changes reach every joined room as a new member event.
+    const records = await this.store.read(['rooms'], (txn) => txn.rooms.all());
+    for (const { roomId } of records) {
+      await this.writer.submit(roomId, (room) =>
+        membershipOf(room, this.userId) === 'join'
+          ? [{ type: 'm.room.member', stateKey: this.userId, content: memberContent('join', next) }]
+          : [],
+      );
+    }
+  }
+
+  async exportIdentity(): Promise<string> {
+    return exportIdentityFile(this.current);
+  }
+
+  async createRoom(options: CreateRoomOptions): Promise<string> {
+    const { serverName, profile } = this.current;
+    return this.writer.createRoom(planRoom(options ?? {}, this.userId, serverName, profile));
+  }
+
+  async sendMessage(roomId: string, message: MessageInput): Promise<string> {
+    const [eventId] = await this.sendMessages(roomId, [message]);
+    return eventId!;
+  }
+
+  async sendMessages(roomId: string, messages: MessageInput[]): Promise<string[]> {
+    if (!Array.isArray(messages) || messages.length === 0) {
+      throw new InvalidInputError('No messages to send');
+    }
+    if (messages.length > MAX_MESSAGES_PER_BATCH) {
+      throw new InvalidInputError(`At most ${MAX_MESSAGES_PER_BATCH} messages can be sent at once`);
+    }
+    const contents = messages.map(messageContent);
+    return this.writer.submit(roomId, () =>
+      contents.map((content) => ({ type: 'm.room.message', content })),
+    );
+  }
+
+  async editMessage(roomId: string, eventId: string, message: MessageInput): Promise<string> {
+    const content = messageContent(message);
+    return this.one(roomId, async (room) => {
+      const target = await this.store.read(['events'], (txn) => txn.events.get(eventId as never));
+      return [editDraft(room, eventId, target, content, this.userId)];
+    });
+  }
+
+  async setState(
+    roomId: string,
+    type: string,
+    stateKey: string,
+    content: JsonObject,
+  ): Promise<string> {
+    checkEventType(type);
+    if (typeof stateKey !== 'string') throw new InvalidInputError('A state key must be text');
+    if (!isJsonObject(content)) throw new InvalidInputError('State content must be a JSON object');
+    if (type === 'm.room.create') throw new InvalidInputError('A room is created only once');
+    return this.one(roomId, () => [{ type, stateKey, content }]);
+  }
+
+  async setName(roomId: string, name: string): Promise<string> {
+    return this.setState(roomId, 'm.room.name', '', { name: checkName(name) });
+  }
+
+  async setTopic(roomId: string, topic: string): Promise<string> {
+    return this.setState(roomId, 'm.room.topic', '', { topic: checkText(topic, 'topic') });
+  }
+
+  async setAvatar(roomId: string, url: string): Promise<string> {
+    return this.setState(roomId, 'm.room.avatar', '', { url: checkText(url, 'avatar URL') });
+  }
+
+  async setJoinRule(roomId: string, joinRule: 'public' | 'invite' | 'knock'): Promise<string> {
+    const rule = checkOneOf(joinRule, ['public', 'invite', 'knock'], 'join rule');
+    return this.setState(roomId, 'm.room.join_rules', '', { join_rule: rule });
+  }
+
+  async setHistoryVisibility(
+    roomId: string,
+    visibility: 'invited' | 'joined' | 'shared' | 'world_readable',
+  ): Promise<string> {
+    const allowed = ['invited', 'joined', 'shared', 'world_readable'] as const;
+    const value = checkOneOf(visibility, allowed, 'history visibility');
+    return this.setState(roomId, 'm.room.history_visibility', '', { history_visibility: value });
+  }
+
+  async setPowerLevel(roomId: string, userId: string, level: number): Promise<string> {
+    return this.one(roomId, (room) => [powerLevelDraft(room, userId, level)]);
+  }
+
+  async setCanonicalAlias(roomId: string, alias: string | null): Promise<string> {
+    if (alias === null) return this.setState(roomId, 'm.room.canonical_alias', '', {});
+    const checked = checkLocalAlias(alias, this.current.serverName);
+    const record = { alias: checked, roomId: roomId as RoomId, servers: [this.current.serverName] };
+    const content = { alias: checked };
+    const [eventId] = await this.writer.submit(
+      roomId,
+      () => [{ type: 'm.room.canonical_alias', stateKey: '', content }],
+      { aliases: [record] },
+    );
+    return eventId!;
+  }
+
+  async invite(roomId: string, userId: string, reason?: string): Promise<string> {
+    return this.member(roomId, 'invite', userId, reason);
+  }
+
+  async kick(roomId: string, userId: string, reason?: string): Promise<string> {
+    return this.member(roomId, 'kick', userId, reason);
+  }
+
+  async ban(roomId: string, userId: string, reason?: string): Promise<string> {
+    return this.member(roomId, 'ban', userId, reason);
+  }
+
+  async unban(roomId: string, userId: string, reason?: string): Promise<string> {
+    return this.member(roomId, 'unban', userId, reason);
+  }
+
+  async leave(roomId: string, reason?: string): Promise<string> {
+    const content = { membership: 'leave', ...reasonContent(reason) };
+    return this.one(roomId, () => [{ type: 'm.room.member', stateKey: this.userId, content }]);
+  }
+
+  async redact(roomId: string, eventId: string, reason?: string): Promise<string> {
+    return this.one(roomId, async (room) => {
+      const target = await this.store.read(['events'], (txn) => txn.events.get(eventId as never));
+      return [redactionDraft(room, eventId, target, reason, this.userId)];
+    });
+  }
+
+  async rooms(): Promise<RoomSummary[]> {
+    const records = await this.store.read(['rooms'], (txn) => txn.rooms.all());
+    const summaries: RoomSummary[] = [];
+    for (const { roomId } of records) {
+      const room = await this.caches.get(roomId);
+      if (room !== undefined) summaries.push(await roomSummary(this.store, room, this.userId));
+    }
+    // Most recent activity first; the room ID breaks ties so the order is stable.
+    return summaries.sort(
+      (a, b) =>
+        (b.lastEvent?.streamOrder ?? 0) - (a.lastEvent?.streamOrder ?? 0) ||
+        (a.roomId < b.roomId ? -1 : 1),
+    );
+  }
+
+  async timeline(roomId: string, options: { from?: string; limit: number }): Promise<TimelinePage> {
+    const room = await this.caches.require(roomId);
+    return readTimeline(this.store, room.record.roomId, options ?? {}, (user) =>
+      displayNameOf(room, user),
+    );
+  }
+
+  async roomState(roomId: string): Promise<RoomStateView> {
+    return roomStateView(await this.caches.require(roomId));
+  }
+
+  async members(roomId: string): Promise<MemberInfo[]> {
+    return memberList(await this.caches.require(roomId));
+  }
+
+  async markRead(roomId: string): Promise<void> {
+    const room = await this.caches.require(roomId);
+    const changed = await this.writer.exclusive(roomId, async () => {
+      if (room.record.unreadCount === 0) return false;
+      const record = { ...room.record, unreadCount: 0 };
+      await this.store.write(['rooms'], (txn) => txn.rooms.put(record));
+      room.record = record;
+      return true;
+    });
+    if (changed) this.hub.emit([{ kind: 'rooms' }]);
+  }
+
+  async subscribe(listener: NodeListener): Promise<number> {
+    if (typeof listener !== 'function')
+      throw new InvalidInputError('A listener must be a function');
+    return this.hub.subscribe(listener);
+  }
+
+  async unsubscribe(id: number): Promise<void> {
+    this.hub.unsubscribe(id);
+  }
+
+  /** Drops the in-memory state of a room that something other than this node wrote (federation). */
+  forgetRoomState(roomId: string): void {
+    this.caches.invalidate(roomId as RoomId);
+  }
+
+  private async member(
+    roomId: string,
+    action: MembershipAction,
+    userId: string,
+    reason: string | undefined,
+  ): Promise<string> {
+    return this.one(roomId, (room) => [membershipDraft(room, action, userId, reason, this.userId)]);
+  }
+
+  /** Submits a one-event operation and returns its event ID. */
+  private async one(roomId: string, make: Parameters<LocalWriter['submit']>[1]): Promise<string> {
+    const [eventId] = await this.writer.submit(roomId, make);
+    return eventId!;
+  }
+}
