@@ -1,11 +1,14 @@
 /**
- * The page entry. Until the node exists, it runs a self-check of the protocol
- * core in the page and hands the result to `<tidepool-app>`.
+ * The page entry. It runs a self-check of the protocol core in the page, starts
+ * the node named by `?node=NAME` in its worker (see doc/worker.md), and hands
+ * both to `<tidepool-app>`.
  *
  * With `?test` in the URL the page also exposes the core as
- * `window.__tidepoolCore`, so end-to-end tests and benchmarks can run it in the
- * browser. Nothing secret lives in this page yet; the hook is for development.
+ * `window.__tidepoolCore`, the node connection as `window.__tidepool` and the
+ * node client as `window.__tidepoolClient`, so end-to-end tests and benchmarks
+ * can drive them. The hooks are for development only.
  */
+import { proxy } from 'comlink';
 import { decodeBase64, encodeBase64 } from './core/base64.js';
 import { canonicalJson } from './core/canonical-json.js';
 import {
@@ -17,8 +20,16 @@ import {
   publicKeyFromSeed,
 } from './core/crypto/ed25519.js';
 import { type Signable, signJson, verifyJson } from './core/signing.js';
-import type { SelfCheckResult } from './ui/app-shell.js';
+import type { SelfCheckResult, StartError } from './ui/app-shell.js';
 import './ui/app-shell.js';
+import {
+  IMPORT_WARNING,
+  listNodes,
+  type NodeConnection,
+  nodeNameFromLocation,
+  startNode,
+} from './ui/node-client.js';
+import { importStorageKey } from './ui/node-name.js';
 
 /** The spec's JSON signing test vector (appendices, "Cryptographic Test Vectors"). */
 const SPEC_VECTOR = {
@@ -46,10 +57,19 @@ const testCore = {
   ed25519VerifyNoble,
 };
 
+/** The node client `?test` exposes; `proxy` wraps a listener for `api.subscribe`. */
+const testClient = { startNode, listNodes, nodeNameFromLocation, IMPORT_WARNING, proxy };
+
 declare global {
   interface Window {
     /** The protocol core, present only when the page URL has `?test`. */
     __tidepoolCore?: typeof testCore;
+    /** The node connection once ready, present only with `?test`. */
+    __tidepool?: NodeConnection;
+    /** Why the node did not start, present only with `?test`. */
+    __tidepoolStartError?: StartError;
+    /** The node client, present only with `?test`. */
+    __tidepoolClient?: typeof testClient;
     /** The self-check result once it has run. */
     tidepoolSelfCheck?: SelfCheckResult;
   }
@@ -82,10 +102,56 @@ export async function runSelfCheck(): Promise<SelfCheckResult> {
   }
 }
 
-if (new URLSearchParams(location.search).has('test')) window.__tidepoolCore = testCore;
+const testMode = new URLSearchParams(location.search).has('test');
+if (testMode) {
+  window.__tidepoolCore = testCore;
+  window.__tidepoolClient = testClient;
+}
 
 const app = document.querySelector('tidepool-app');
 void runSelfCheck().then((result) => {
   window.tidepoolSelfCheck = result;
   if (app) app.selfCheck = result;
 });
+
+/** Shows why the node is not running, in the page (and to tests). */
+function reportStartError(error: unknown): void {
+  const startError: StartError =
+    error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)
+      ? { name: String((error as Error).name), message: String((error as Error).message) }
+      : { name: 'Error', message: String(error) };
+  if (testMode) {
+    window.__tidepoolStartError = startError;
+    window.__tidepool = undefined;
+  }
+  if (app) {
+    app.connection = undefined;
+    app.startError = startError;
+  }
+}
+
+/**
+ * Starts the node this URL names and hands the connection to the app. With
+ * `&import`, the identity file the import form left in sessionStorage creates
+ * the node (only if the name is new), and is removed once the node runs.
+ */
+async function startPageNode(): Promise<void> {
+  try {
+    const nodeName = nodeNameFromLocation(location);
+    const importKey = importStorageKey(nodeName);
+    const importIdentity = new URLSearchParams(location.search).has('import')
+      ? (sessionStorage.getItem(importKey) ?? undefined)
+      : undefined;
+    const connection = await startNode(nodeName, {
+      ...(importIdentity === undefined ? {} : { importIdentity }),
+      onClosed: (notice) => reportStartError(notice),
+    });
+    if (importIdentity !== undefined) sessionStorage.removeItem(importKey);
+    if (testMode) window.__tidepool = connection;
+    if (app) app.connection = connection;
+  } catch (error) {
+    reportStartError(error);
+  }
+}
+
+void startPageNode();

@@ -1,0 +1,171 @@
+/**
+ * What the worker exposes: `open` picks, locks and opens a node, then the
+ * NodeApi methods are forwarded to it. Kept apart from the worker entry so it
+ * runs in Node tests over fake-indexeddb and in-memory locks.
+ */
+import { type Remote, releaseProxy } from 'comlink';
+import type { IdentityInfo, NodeApi, NodeListener } from '../node/api.js';
+import { checkNodeName } from '../store/node-registry.js';
+import type { IdentityRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { NodeNotOpenError } from './errors.js';
+import { type AcquireLock, nodeLockName } from './node-lock.js';
+import { openNamedNode } from './open-node.js';
+
+/** A node the host can run: the API plus a way to stop it. */
+export type HostedNode = NodeApi & { close(): void };
+
+/** How the host builds nodes (the real one wraps TidepoolNode and identity-file.ts). */
+export interface NodeFactory {
+  /** Opens the node whose identity is already in `store`. */
+  open(store: Store): Promise<HostedNode>;
+  /** Sets up a node with `identity` in the empty `store`. */
+  create(store: Store, identity: IdentityRecord): Promise<HostedNode>;
+  /** A fresh identity for a new node whose user is `@localpart:...`. */
+  newIdentity(localpart: string): Promise<IdentityRecord>;
+  /** Reads an identity file (throws a MatrixError with words when it is not one). */
+  parseIdentityFile(text: string): IdentityRecord;
+}
+
+/** Options for `open`. */
+export interface OpenOptions {
+  /** An identity file's text: creates the node from it if the name is new. */
+  importIdentity?: string;
+  /** The local user's localpart for a brand-new node; default `user`. */
+  localpart?: string;
+}
+
+/** The result of `open`. */
+export type OpenResult =
+  | { status: 'ready'; identity: IdentityInfo }
+  | { status: 'locked'; nodeName: string };
+
+/** Why the node stopped under us, told to the page. */
+export interface ClosedNotice {
+  name: string;
+  message: string;
+}
+
+/** The worker's API: NodeApi once `open` said ready. */
+export interface WorkerApi extends NodeApi {
+  /**
+   * Opens the node `nodeName`: `locked` if another tab runs it. `onClosed` is
+   * called if the database is closed under the node (another tab upgrading it).
+   */
+  open(
+    nodeName: string,
+    options: OpenOptions,
+    onClosed?: (notice: ClosedNotice) => void,
+  ): Promise<OpenResult>;
+}
+
+/** What the host needs from its surroundings. */
+export interface HostDeps {
+  factory: NodeFactory;
+  acquireLock: AcquireLock;
+  /** The IndexedDB factory; the global one by default. */
+  indexedDB?: IDBFactory;
+  now?: () => number;
+}
+
+/** Every NodeApi method: the compiler checks this list against the interface. */
+const nodeMethods = {
+  identity: true,
+  setProfile: true,
+  exportIdentity: true,
+  createRoom: true,
+  sendMessage: true,
+  sendMessages: true,
+  editMessage: true,
+  setState: true,
+  setName: true,
+  setTopic: true,
+  setAvatar: true,
+  setJoinRule: true,
+  setHistoryVisibility: true,
+  setPowerLevel: true,
+  setCanonicalAlias: true,
+  invite: true,
+  kick: true,
+  ban: true,
+  unban: true,
+  leave: true,
+  redact: true,
+  rooms: true,
+  timeline: true,
+  roomState: true,
+  members: true,
+  markRead: true,
+  subscribe: true,
+  unsubscribe: true,
+} satisfies Record<keyof NodeApi, true>;
+
+/** Builds the object the worker exposes. */
+export function createWorkerApi(deps: HostDeps): WorkerApi {
+  let node: HostedNode | undefined;
+  let opened: { nodeName: string; identity: IdentityInfo } | undefined;
+  const listeners = new Map<number, NodeListener>();
+
+  const requireNode = (): HostedNode => {
+    if (!node) throw new NodeNotOpenError();
+    return node;
+  };
+
+  const open: WorkerApi['open'] = async (nodeName, options, onClosed) => {
+    checkNodeName(nodeName);
+    if (opened) {
+      if (opened.nodeName === nodeName) return { status: 'ready', identity: opened.identity };
+      throw new NodeNotOpenError(`This worker already runs the node "${opened.nodeName}"`);
+    }
+    if (!(await deps.acquireLock(nodeLockName(nodeName)))) return { status: 'locked', nodeName };
+    const hosted = await openNamedNode(nodeName, options, {
+      factory: deps.factory,
+      ...(deps.indexedDB ? { indexedDB: deps.indexedDB } : {}),
+      now: deps.now ?? Date.now,
+      onStoreClose: (reason) => {
+        node?.close();
+        node = undefined;
+        onClosed?.({ name: reason.name, message: reason.message });
+      },
+    });
+    try {
+      opened = { nodeName, identity: await hosted.identity() };
+    } catch (error) {
+      hosted.close();
+      throw error;
+    }
+    node = hosted;
+    return { status: 'ready', identity: opened.identity };
+  };
+
+  const forwarded = Object.fromEntries(
+    Object.keys(nodeMethods).map((method) => [
+      method,
+      (...args: unknown[]) => {
+        const target = requireNode() as unknown as Record<string, (...a: unknown[]) => unknown>;
+        return target[method]!(...args);
+      },
+    ]),
+  ) as unknown as NodeApi;
+
+  return {
+    ...forwarded,
+    open,
+    // A page listener is a comlink proxy: its calls return promises that reject
+    // if the page threw or went away, which must not become unhandled here.
+    async subscribe(listener) {
+      const safe: NodeListener = (change) => {
+        void Promise.resolve(listener(change)).catch(() => undefined);
+      };
+      const id = await requireNode().subscribe(safe);
+      listeners.set(id, listener);
+      return id;
+    },
+    async unsubscribe(id) {
+      await requireNode().unsubscribe(id);
+      const listener = listeners.get(id) as Partial<Remote<NodeListener>> | undefined;
+      listeners.delete(id);
+      listener?.[releaseProxy]?.();
+    },
+  };
+}
