@@ -1,138 +1,256 @@
-import { css, html, LitElement, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { IdentityInfo } from '../node/api.js';
+import { shortUserId } from './describe-event.js';
+import type { IdentityPanel } from './identity-panel.js';
+import type { NodeConnection } from './node-client.js';
+import { NodeSession } from './node-session.js';
+import type { SelfCheckResult } from './self-check-panel.js';
+import { sharedStyles, themeVariables } from './styles.js';
+import './identity-panel.js';
+import './room-list.js';
+import './room-view.js';
+import './self-check-panel.js';
+import './start-error-panel.js';
+
+export type { SelfCheckResult } from './self-check-panel.js';
+
+/** Why the node could not start, as main.ts reports it. */
+export interface StartError {
+  /** The error's stable name, e.g. `NodeLockedError`. */
+  name: string;
+  /** What went wrong, in words. */
+  message: string;
+}
+
+/** The room shown, kept in the URL's hash so a reload comes back to it. */
+function roomFromHash(): string | undefined {
+  const match = /^#room=(.+)$/.exec(location.hash);
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+}
 
 /**
- * `<tidepool-app>`: the page shell. For now a placeholder that shows what the
- * core self-check found; the real UI (rooms, timeline, peers) comes later.
- * A thin view: it renders the data it is given and runs no protocol logic.
+ * `<tidepool-app>`: the page shell. Starting → a progress line; a start error →
+ * the reason in words; ready → the chat (room list, room view, side panel).
+ * One column below 48rem (room list ↔ room view), two or three above.
  */
-
-/** What the core self-check found, as plain data. */
-export type SelfCheckResult =
-  | {
-      /** `pass` when the canonical JSON and the signature equal the spec's. */
-      status: 'pass' | 'fail';
-      /** Canonical JSON of the spec's example object. */
-      canonical: string;
-      /** The signature computed in this page (unpadded base64). */
-      signature: string;
-      /** The signature the specification gives. */
-      expectedSignature: string;
-      /** Whether this browser's WebCrypto implements Ed25519. */
-      webCryptoEd25519: boolean;
-    }
-  | {
-      status: 'error';
-      /** What went wrong, in words. */
-      message: string;
-    };
-
 @customElement('tidepool-app')
 export class TidepoolApp extends LitElement {
-  /** The self-check result; undefined while it is still running. */
+  /** The running node, set by main.ts once it is ready. */
+  @property({ attribute: false }) connection?: NodeConnection;
+  /** Why the node could not start, set by main.ts instead of `connection`. */
+  @property({ attribute: false }) startError?: StartError;
+  /** The core self-check result (Diagnostics); undefined while it runs. */
   @property({ attribute: false }) selfCheck?: SelfCheckResult;
 
-  static override styles = css`
-    :host {
-      display: block;
-      box-sizing: border-box;
-      max-width: 48rem;
-      margin: 0 auto;
-      padding: 1rem;
-    }
-    h1 {
-      margin: 0 0 0.25rem;
-    }
-    section {
-      border: 1px solid color-mix(in srgb, currentColor 25%, transparent);
-      border-radius: 0.5rem;
-      padding: 0 1rem 1rem;
-    }
-    dl {
-      display: grid;
-      grid-template-columns: minmax(0, 1fr);
-      gap: 0.25rem 1rem;
-    }
-    dt {
-      font-weight: 600;
-    }
-    dd {
-      margin: 0 0 0.5rem;
-    }
-    code {
-      overflow-wrap: anywhere;
-    }
-    .pass {
-      color: light-dark(#176a3a, #7fd1ae);
-    }
-    .fail,
-    .error {
-      color: light-dark(#a61b1b, #ff9b9b);
-    }
-    @media (min-width: 40rem) {
-      dl {
-        grid-template-columns: max-content minmax(0, 1fr);
+  @state() private session?: NodeSession;
+  @state() private identity?: IdentityInfo;
+  @state() private roomId? = roomFromHash();
+  @query('tp-identity-panel') private identityPanel?: IdentityPanel;
+
+  static override styles = [
+    themeVariables,
+    sharedStyles,
+    css`
+      :host {
+        display: grid;
+        grid-template-rows: auto minmax(0, 1fr) auto;
+        height: 100vh;
+        height: 100dvh;
+        line-height: 1.4;
       }
-      dd {
+      .top {
+        display: flex;
+        align-items: center;
+        gap: 0.75rem;
+        padding: 0.4rem 0.75rem;
+        border-bottom: 1px solid var(--tp-border);
+        min-width: 0;
+      }
+      h1 {
         margin: 0;
+        font-size: 1.2rem;
       }
+      .me {
+        margin-left: auto;
+        max-width: 60%;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      main {
+        min-height: 0;
+        overflow: auto;
+      }
+      .message {
+        max-width: 40rem;
+        margin: 2rem auto;
+        padding: 0 1rem;
+      }
+      .chat {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr);
+        height: 100%;
+        min-height: 0;
+      }
+      .chat > * {
+        min-height: 0;
+        min-width: 0;
+      }
+      .chat[data-view='room'] tp-room-list,
+      .chat[data-view='list'] .room {
+        display: none;
+      }
+      .placeholder {
+        display: grid;
+        place-items: center;
+        padding: 1rem;
+      }
+      footer {
+        border-top: 1px solid var(--tp-border);
+        padding: 0.2rem 0.75rem;
+        max-height: 50vh;
+        overflow: auto;
+        font-size: 0.9rem;
+      }
+      summary {
+        cursor: pointer;
+      }
+      @media (min-width: 48rem) {
+        .chat {
+          grid-template-columns: 18rem minmax(0, 1fr);
+        }
+        .chat[data-view='room'] tp-room-list,
+        .chat[data-view='list'] .room {
+          display: block;
+        }
+        tp-room-list {
+          border-right: 1px solid var(--tp-border);
+        }
+      }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.onHashChange);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHashChange);
+    void this.session?.stop().catch(() => undefined);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('connection')) this.useConnection();
+  }
+
+  private useConnection(): void {
+    void this.session?.stop().catch(() => undefined);
+    const connection = this.connection;
+    this.identity = connection?.identity;
+    if (!connection) {
+      this.session = undefined;
+      return;
     }
-  `;
+    const session = new NodeSession(connection.api);
+    session.listen((change) => {
+      if (change.kind === 'identity') void this.reloadIdentity();
+    });
+    this.session = session;
+    session.start().catch(() => undefined);
+  }
+
+  private async reloadIdentity(): Promise<void> {
+    const connection = this.connection;
+    try {
+      const identity = await connection?.api.identity();
+      if (identity && connection === this.connection) this.identity = identity;
+    } catch {
+      // Keep showing the identity we have; the identity panel shows its own errors.
+    }
+  }
+
+  private readonly onHashChange = (): void => {
+    this.roomId = roomFromHash();
+  };
+
+  private selectRoom(roomId: string | undefined): void {
+    const url = `${location.pathname}${location.search}${roomId ? `#room=${encodeURIComponent(roomId)}` : ''}`;
+    history.pushState(null, '', url);
+    this.roomId = roomId;
+  }
 
   override render(): TemplateResult {
     return html`
-      <header>
+      <header class="top">
         <h1>Tidepool</h1>
-        <p>
-          A Matrix federation node that runs in this browser tab. The node is not built yet: for
-          now this page checks the protocol core, here in your browser.
-        </p>
+        ${
+          this.identity
+            ? html`<button
+                class="me"
+                type="button"
+                aria-haspopup="dialog"
+                title="Your identity: ${this.identity.userId}"
+                @click=${() => this.identityPanel?.show()}
+              >
+                ${this.identity.displayName || shortUserId(this.identity.userId)}
+              </button>`
+            : nothing
+        }
       </header>
-      <main>
-        <section
-          aria-labelledby="self-check-title"
-          data-testid="self-check"
-          data-status=${this.selfCheck?.status ?? 'running'}
-        >
-          <h2 id="self-check-title">Core self-check</h2>
-          <p>
-            Signs the specification's example JSON with its test key and compares the signature
-            with the one the specification gives.
-          </p>
-          <div aria-live="polite">${this.renderResult()}</div>
-        </section>
-      </main>
+      <main>${this.renderMain()}</main>
+      <footer>
+        <details>
+          <summary>Diagnostics</summary>
+          <tp-self-check .result=${this.selfCheck}></tp-self-check>
+        </details>
+      </footer>
+      ${
+        this.connection && this.identity
+          ? html`<tp-identity-panel
+              .session=${this.session}
+              .identity=${this.identity}
+              .node=${this.connection.nodeName}
+              @tp-identity-changed=${this.reloadIdentity}
+            ></tp-identity-panel>`
+          : nothing
+      }
     `;
   }
 
-  private renderResult(): TemplateResult {
-    const result = this.selfCheck;
-    if (!result) return html`<p role="status">Checking…</p>`;
-    if (result.status === 'error') {
-      return html`<p class="error" role="alert">The self-check could not run: ${result.message}</p>`;
+  private renderMain(): TemplateResult {
+    if (this.startError) {
+      return html`<tp-start-error class="message" .error=${this.startError}></tp-start-error>`;
     }
-    const verdict =
-      result.status === 'pass'
-        ? html`<p class="pass" role="status">Passed: the signature matches the specification.</p>`
-        : html`<p class="fail" role="alert">Failed: the signature differs from the specification.</p>`;
+    const connection = this.connection;
+    if (!connection || !this.identity) {
+      return html`<div class="message" role="status">
+        <p>Starting your node…</p>
+        <progress aria-label="Starting the node"></progress>
+      </div>`;
+    }
     return html`
-      ${verdict}
-      <dl>
-        <dt>Canonical JSON</dt>
-        <dd><code data-testid="self-check-canonical">${result.canonical}</code></dd>
-        <dt>Signature by <code>domain</code>, key <code>ed25519:1</code></dt>
-        <dd><code data-testid="self-check-signature">${result.signature}</code></dd>
-        <dt>Expected signature</dt>
-        <dd><code>${result.expectedSignature}</code></dd>
-        <dt>WebCrypto Ed25519</dt>
-        <dd data-testid="self-check-webcrypto">
-          ${
-            result.webCryptoEd25519
-              ? 'Available: signing and verifying use the browser.'
-              : 'Not available: signing and verifying use the pure-JavaScript fallback.'
-          }
-        </dd>
-      </dl>
+      <div class="chat" data-view=${this.roomId ? 'room' : 'list'}>
+        <tp-room-list
+          .session=${this.session}
+                    .selected=${this.roomId}
+          .serverName=${this.identity.serverName}
+          @tp-select-room=${(e: CustomEvent<string>) => this.selectRoom(e.detail)}
+        ></tp-room-list>
+        ${
+          this.roomId
+            ? html`<tp-room-view
+                class="room"
+                .session=${this.session}
+                                .roomId=${this.roomId}
+                .identity=${this.identity}
+                @tp-back=${() => this.selectRoom(undefined)}
+              ></tp-room-view>`
+            : html`<div class="room placeholder muted"><p>Pick a room, or create one.</p></div>`
+        }
+      </div>
     `;
   }
 }

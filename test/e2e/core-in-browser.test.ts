@@ -48,6 +48,8 @@ beforeAll(async () => {
   });
   await page.goto(`${inject('appUrl')}?test`);
   await page.waitForFunction(() => window.tidepoolSelfCheck !== undefined);
+  // The self-check lives in the collapsible "Diagnostics" section of the page.
+  await page.getByText('Diagnostics', { exact: true }).click();
 });
 
 afterAll(async () => {

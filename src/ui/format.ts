@@ -1,0 +1,36 @@
+import type { RoomStateView, RoomSummary } from '../node/api.js';
+
+/** Small formatting helpers shared by the views. */
+
+/** A room's name to show: its name, else its alias, else its ID. */
+export function roomLabel(
+  room: Pick<RoomSummary | RoomStateView, 'name' | 'canonicalAlias' | 'roomId'>,
+): string {
+  return room.name || room.canonicalAlias || room.roomId;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
+
+/** "14:05" today, "3 Mar 2025, 14:05" on other days. */
+export function formatTime(ts: number, now: number = Date.now()): string {
+  const date = new Date(ts);
+  const sameDay = new Date(now).toDateString() === date.toDateString();
+  return sameDay ? timeFormat.format(date) : dateTimeFormat.format(date);
+}
+
+/** The full date and time, for a tooltip. */
+export function formatFullTime(ts: number): string {
+  return new Date(ts).toLocaleString();
+}
+
+/** Power level words: "Creator" for infinite (null), "Admin" at 100, "Moderator" at 50. */
+export function powerLabel(level: number | null): string {
+  if (level === null || level === Number.POSITIVE_INFINITY) return 'Creator';
+  if (level >= 100) return `Admin (${level})`;
+  if (level >= 50) return `Moderator (${level})`;
+  return String(level);
+}

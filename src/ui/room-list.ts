@@ -1,0 +1,202 @@
+import type { Remote } from 'comlink';
+import { css, html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { NodeApi, RoomSummary } from '../node/api.js';
+import type { CreateRoomDialog } from './create-room-dialog.js';
+import { previewText } from './describe-event.js';
+import { errorText } from './errors.js';
+import { roomLabel } from './format.js';
+import { type NodeSession, SessionListener } from './node-session.js';
+import { sharedStyles } from './styles.js';
+import './create-room-dialog.js';
+
+/**
+ * `<tp-room-list>`: the rooms of this node, newest activity first, with the last
+ * message and the unread count. Fires `tp-select-room` (detail: room ID).
+ */
+@customElement('tp-room-list')
+export class RoomList extends LitElement {
+  /** The running node: its API and change feed. */
+  @property({ attribute: false }) session?: NodeSession;
+  private get api(): Remote<NodeApi> | undefined {
+    return this.session?.api;
+  }
+  /** This node's server name (for room aliases). */
+  @property() serverName = '';
+  /** The room shown now. */
+  @property() selected?: string;
+
+  @state() private rooms?: RoomSummary[];
+  @state() private error?: string;
+  @query('tp-create-room-dialog') private createDialog?: CreateRoomDialog;
+  #reading = 0;
+
+  constructor() {
+    super();
+    new SessionListener(
+      this,
+      () => this.session,
+      () => void this.load(),
+    );
+  }
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        overflow: auto;
+      }
+      .head {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        padding: 0.5rem 0.75rem;
+      }
+      h2 {
+        margin: 0;
+        font-size: 1.05rem;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      li button {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) auto;
+        gap: 0 0.5rem;
+        width: 100%;
+        text-align: left;
+        border: none;
+        border-radius: 0;
+        border-bottom: 1px solid var(--tp-border);
+        background: none;
+        padding: 0.5rem 0.75rem;
+      }
+      li button[aria-current='true'] {
+        background: var(--tp-surface);
+        box-shadow: inset 3px 0 0 var(--tp-accent);
+      }
+      .name,
+      .preview {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .name {
+        font-weight: 600;
+      }
+      .preview {
+        grid-column: 1;
+        color: var(--tp-muted);
+        font-size: 0.9rem;
+      }
+      .badge {
+        grid-row: 1 / span 2;
+        grid-column: 2;
+        align-self: center;
+        min-width: 1.5rem;
+        text-align: center;
+        border-radius: 999px;
+        padding: 0 0.4rem;
+        background: var(--tp-accent);
+        color: var(--tp-accent-fg);
+        font-size: 0.85rem;
+      }
+      .badge.invite {
+        background: var(--tp-surface);
+        color: var(--tp-fg);
+        border: 1px solid var(--tp-border);
+      }
+      .empty,
+      .alert {
+        margin: 0.5rem 0.75rem;
+      }
+    `,
+  ];
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('session')) void this.load();
+  }
+
+  private async load(): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    const reading = ++this.#reading;
+    try {
+      const rooms = await api.rooms();
+      if (reading !== this.#reading) return;
+      rooms.sort((a, b) => (b.lastEvent?.originServerTs ?? 0) - (a.lastEvent?.originServerTs ?? 0));
+      this.rooms = rooms;
+      this.error = undefined;
+    } catch (error) {
+      if (reading === this.#reading) this.error = `Could not read the rooms: ${errorText(error)}`;
+    }
+  }
+
+  override render(): TemplateResult {
+    return html`
+      <nav aria-labelledby="rooms-title">
+        <div class="head">
+          <h2 id="rooms-title">Rooms</h2>
+          <button type="button" class="primary" @click=${() => this.createDialog?.show()}>
+            New room
+          </button>
+        </div>
+        ${this.error ? html`<p class="alert" role="alert">${this.error}</p>` : ''}
+        ${this.renderRooms()}
+      </nav>
+      <tp-create-room-dialog
+        .session=${this.session}
+        .serverName=${this.serverName}
+        @tp-room-created=${(e: CustomEvent<string>) => this.select(e.detail)}
+      ></tp-create-room-dialog>
+    `;
+  }
+
+  private renderRooms(): TemplateResult {
+    if (!this.rooms) return html`<p class="empty muted" role="status">Reading rooms…</p>`;
+    if (this.rooms.length === 0) {
+      return html`<p class="empty muted">No rooms yet. Create one with “New room”.</p>`;
+    }
+    return html`<ul>
+      ${this.rooms.map((room) => this.renderRoom(room))}
+    </ul>`;
+  }
+
+  private renderRoom(room: RoomSummary): TemplateResult {
+    const label = roomLabel(room);
+    const unread = room.unreadCount;
+    const badge =
+      room.membership === 'invite'
+        ? html`<span class="badge invite">Invited</span>`
+        : unread > 0
+          ? html`<span class="badge" aria-label="${unread} unread">${unread}</span>`
+          : '';
+    return html`<li>
+      <button
+        type="button"
+        aria-current=${room.roomId === this.selected ? 'true' : 'false'}
+        @click=${() => this.select(room.roomId)}
+      >
+        <span class="name">${label}</span>
+        ${badge}
+        <span class="preview">${room.lastEvent ? previewText(room.lastEvent) : 'No messages yet'}</span>
+      </button>
+    </li>`;
+  }
+
+  private select(roomId: string): void {
+    this.dispatchEvent(
+      new CustomEvent('tp-select-room', { detail: roomId, bubbles: true, composed: true }),
+    );
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tp-room-list': RoomList;
+  }
+}

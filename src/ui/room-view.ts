@@ -1,0 +1,260 @@
+import type { Remote } from 'comlink';
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { IdentityInfo, NodeApi, RoomStateView, TimelineItem } from '../node/api.js';
+import { errorText } from './errors.js';
+import { roomLabel } from './format.js';
+import type { MessageComposer } from './message-composer.js';
+import { type NodeSession, SessionListener } from './node-session.js';
+import { sharedStyles } from './styles.js';
+import type { TimelineView } from './timeline-view.js';
+import './members-panel.js';
+import './message-composer.js';
+import './room-settings.js';
+import './timeline-view.js';
+
+type SidePanel = 'members' | 'settings';
+
+/**
+ * `<tp-room-view>`: one room: header (name, topic), timeline, composer, and a
+ * side panel for members or settings (a third column on wide screens, in place
+ * of the conversation on narrow ones). Marks the room read while it is shown.
+ * Fires `tp-back` to return to the room list.
+ */
+@customElement('tp-room-view')
+export class RoomView extends LitElement {
+  /** The running node: its API and change feed. */
+  @property({ attribute: false }) session?: NodeSession;
+  private get api(): Remote<NodeApi> | undefined {
+    return this.session?.api;
+  }
+  /** The room to show. */
+  @property() roomId = '';
+  /** Who the local user is. */
+  @property({ attribute: false }) identity?: IdentityInfo;
+
+  @state() private room?: RoomStateView;
+  @state() private error?: string;
+  @state() private side?: SidePanel;
+  @state() private editing?: TimelineItem;
+  @query('tp-timeline') private timeline?: TimelineView;
+  @query('tp-composer') private composer?: MessageComposer;
+  #reading = 0;
+
+  constructor() {
+    super();
+    new SessionListener(
+      this,
+      () => this.session,
+      (change) => {
+        if (change.kind === 'state' && change.roomId === this.roomId) void this.load();
+      },
+    );
+  }
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: grid;
+        grid-template-rows: auto minmax(0, 1fr);
+        height: 100%;
+        min-height: 0;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+        padding: 0.4rem 0.75rem;
+        border-bottom: 1px solid var(--tp-border);
+        min-width: 0;
+      }
+      .title {
+        flex: 1;
+        min-width: 0;
+      }
+      h2 {
+        margin: 0;
+        font-size: 1.1rem;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .topic {
+        margin: 0;
+        font-size: 0.9rem;
+        color: var(--tp-muted);
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .body {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr);
+        min-height: 0;
+      }
+      .conversation {
+        display: grid;
+        grid-template-rows: minmax(0, 1fr) auto;
+        min-height: 0;
+      }
+      .body[data-side] .conversation {
+        display: none;
+      }
+      aside {
+        overflow: auto;
+        min-height: 0;
+      }
+      aside h3 {
+        margin: 0.5rem 0.75rem;
+        font-size: 1rem;
+      }
+      .back {
+        display: inline-block;
+      }
+      @media (min-width: 48rem) {
+        .back {
+          display: none;
+        }
+      }
+      @media (min-width: 72rem) {
+        .body[data-side] {
+          grid-template-columns: minmax(0, 1fr) 22rem;
+        }
+        .body[data-side] .conversation {
+          display: grid;
+        }
+        aside {
+          border-left: 1px solid var(--tp-border);
+        }
+      }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.markRead);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.markRead);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('roomId') || changed.has('session')) {
+      this.room = undefined;
+      this.editing = undefined;
+      this.error = undefined;
+      void this.load();
+      this.markRead();
+    }
+  }
+
+  private async load(): Promise<void> {
+    const { api, roomId } = this;
+    if (!api || !roomId) return;
+    const reading = ++this.#reading;
+    try {
+      const room = await api.roomState(roomId);
+      if (reading !== this.#reading) return;
+      this.room = room;
+      this.error = undefined;
+    } catch (error) {
+      if (reading === this.#reading) this.error = `Could not read the room: ${errorText(error)}`;
+    }
+  }
+
+  /** The user sees the room: its unread count goes to 0. */
+  private readonly markRead = (): void => {
+    const { api, roomId } = this;
+    if (!api || !roomId || document.visibilityState !== 'visible') return;
+    api.markRead(roomId).catch(() => undefined);
+  };
+
+  private toggle(panel: SidePanel): void {
+    this.side = this.side === panel ? undefined : panel;
+  }
+
+  override render(): TemplateResult {
+    const room = this.room;
+    return html`
+      <header>
+        <button type="button" class="back" aria-label="Back to rooms" @click=${this.back}>←</button>
+        <div class="title">
+          <h2>${room ? roomLabel(room) : this.roomId}</h2>
+          ${room?.topic ? html`<p class="topic" title=${room.topic}>${room.topic}</p>` : nothing}
+        </div>
+        <button type="button" aria-pressed=${this.side === 'members'} @click=${() => this.toggle('members')}>
+          Members
+        </button>
+        <button type="button" aria-pressed=${this.side === 'settings'} @click=${() => this.toggle('settings')}>
+          Settings
+        </button>
+      </header>
+      <div class="body" ?data-side=${this.side !== undefined}>
+        <section class="conversation" aria-label="Conversation">
+          <tp-timeline
+            .session=${this.session}
+                        .roomId=${this.roomId}
+            .userId=${this.identity?.userId ?? ''}
+            @tp-new-events=${this.markRead}
+            @tp-edit=${(e: CustomEvent<TimelineItem>) => {
+              this.editing = e.detail;
+            }}
+          ></tp-timeline>
+          <div>
+            ${this.error ? html`<p class="alert" role="alert">${this.error}</p>` : nothing}
+            <tp-composer
+              .session=${this.session}
+              .roomId=${this.roomId}
+              .editing=${this.editing}
+              @tp-edit-done=${() => {
+                this.editing = undefined;
+              }}
+              @tp-edit-last=${this.editLast}
+            ></tp-composer>
+          </div>
+        </section>
+        ${this.side ? this.renderSide(this.side) : nothing}
+      </div>
+    `;
+  }
+
+  private renderSide(side: SidePanel): TemplateResult {
+    const title = side === 'members' ? 'Members' : 'Room settings';
+    return html`<aside aria-labelledby="side-title">
+      <div class="row">
+        <h3 id="side-title">${title}</h3>
+        <button type="button" aria-label="Close ${title}" @click=${() => {
+          this.side = undefined;
+        }}>Close</button>
+      </div>
+      ${
+        side === 'members'
+          ? html`<tp-members-panel .session=${this.session} .roomId=${this.roomId}></tp-members-panel>`
+          : html`<tp-room-settings .session=${this.session} .room=${this.room} @tp-left=${this.back}></tp-room-settings>`
+      }
+    </aside>`;
+  }
+
+  private editLast(): void {
+    const item = this.timeline?.lastOwnEditable();
+    if (item) this.editing = item;
+  }
+
+  private back(): void {
+    this.dispatchEvent(new CustomEvent('tp-back', { bubbles: true, composed: true }));
+  }
+
+  /** Puts the keyboard focus in the composer. */
+  focusComposer(): void {
+    this.composer?.focus();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tp-room-view': RoomView;
+  }
+}
