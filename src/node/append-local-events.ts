@@ -49,18 +49,24 @@ export function appendLocalEvents(
       await txn.aliases.put(alias);
     }
     let group: StateGroupId | undefined = previous?.stateGroup;
-    const streamOrders: number[] = [];
-    for (const event of events) {
-      const streamOrder = await txn.counters.nextStreamOrder();
-      streamOrders.push(streamOrder);
-      await txn.events.add({
-        eventId: event.eventId,
-        roomId,
-        pdu: event.pdu,
-        streamOrder,
-        depth: event.depth,
-        status: 'accepted',
-      });
+    const first = await txn.counters.reserveStreamOrders(events.length);
+    const streamOrders = events.map((_, i) => first + i);
+    // IndexedDB runs a transaction's requests in the order they are made, so
+    // the plain writes are issued without waiting for each one: a round trip
+    // per request was most of the cost of a batch. Only reads whose answer
+    // shapes a later request (state groups, edit targets) are awaited.
+    const writes = new PendingWrites();
+    for (const [i, event] of events.entries()) {
+      writes.add(
+        txn.events.add({
+          eventId: event.eventId,
+          roomId,
+          pdu: event.pdu,
+          streamOrder: streamOrders[i]!,
+          depth: event.depth,
+          status: 'accepted',
+        }),
+      );
       const { state_key: stateKey, type } = event.pdu;
       // A message shares the group before it: no state group read or write at all.
       if (typeof stateKey === 'string' || group === undefined) {
@@ -68,10 +74,13 @@ export function appendLocalEvents(
           typeof stateKey === 'string' ? { [stateKeyOf(type, stateKey)]: event.eventId } : {};
         group = await txn.stateGroups.create(roomId, group, delta);
       }
-      await txn.eventState.setGroupAfter(event.eventId, group);
-      if (event.redacts !== undefined) await txn.events.markRedacted(event.redacts, event.eventId);
-      if (event.replaces !== undefined)
+      writes.add(txn.eventState.setGroupAfter(event.eventId, group));
+      if (event.redacts !== undefined) {
+        writes.add(txn.events.markRedacted(event.redacts, event.eventId));
+      }
+      if (event.replaces !== undefined) {
         await markEdit(txn.events, event.replaces, event.eventId, event.pdu.sender);
+      }
     }
     const last = events.at(-1)!;
     const record: RoomRecord = {
@@ -84,9 +93,28 @@ export function appendLocalEvents(
       unreadCount: previous?.unreadCount ?? 0,
       lastEventId: last.eventId,
     };
-    await txn.rooms.put(record);
+    writes.add(txn.rooms.put(record));
+    await writes.settled();
     return { record, streamOrders };
   });
+}
+
+/**
+ * Requests issued but not yet awaited. Each gets a handler at once, so a
+ * failure is never reported as unhandled while later requests are being made;
+ * `settled` rethrows the first failure (the transaction is then aborted).
+ */
+class PendingWrites {
+  private readonly pending: Promise<unknown>[] = [];
+
+  add(request: Promise<unknown>): void {
+    request.catch(() => undefined);
+    this.pending.push(request);
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all(this.pending);
+  }
 }
 
 /** Marks `original` as edited by `edit` when both come from the same sender (spec: edits by others are ignored). */
