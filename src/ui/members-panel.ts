@@ -2,6 +2,7 @@ import type { Remote } from 'comlink';
 import { css, html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { MemberInfo, Membership, NodeApi } from '../node/api.js';
+import { coalesce } from './coalesce.js';
 import { errorText } from './errors.js';
 import { type NodeSession, SessionListener } from './node-session.js';
 import { sharedStyles } from './styles.js';
@@ -22,6 +23,8 @@ const HEADINGS: Record<Membership, string> = {
  */
 @customElement('tp-members-panel')
 export class MembersPanel extends LitElement {
+  /** Re-reads after node changes, coalesced (see coalesce.ts). */
+  readonly #loadSoon = coalesce(() => this.load());
   /** The running node: its API and change feed. */
   @property({ attribute: false }) session?: NodeSession;
   private get api(): Remote<NodeApi> | undefined {
@@ -42,7 +45,7 @@ export class MembersPanel extends LitElement {
       this,
       () => this.session,
       (change) => {
-        if (change.kind === 'state' && change.roomId === this.roomId) void this.load();
+        if (change.kind === 'state' && change.roomId === this.roomId) void this.#loadSoon();
       },
     );
   }

@@ -2,6 +2,7 @@ import type { Remote } from 'comlink';
 import { css, html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { NodeApi, RoomSummary } from '../node/api.js';
+import { coalesce } from './coalesce.js';
 import type { CreateRoomDialog } from './create-room-dialog.js';
 import { previewText } from './describe-event.js';
 import { errorText } from './errors.js';
@@ -16,6 +17,8 @@ import './create-room-dialog.js';
  */
 @customElement('tp-room-list')
 export class RoomList extends LitElement {
+  /** Re-reads after node changes, coalesced (see coalesce.ts). */
+  readonly #loadSoon = coalesce(() => this.load());
   /** The running node: its API and change feed. */
   @property({ attribute: false }) session?: NodeSession;
   private get api(): Remote<NodeApi> | undefined {
@@ -36,7 +39,7 @@ export class RoomList extends LitElement {
     new SessionListener(
       this,
       () => this.session,
-      () => void this.load(),
+      () => void this.#loadSoon(),
     );
   }
 

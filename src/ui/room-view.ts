@@ -2,6 +2,7 @@ import type { Remote } from 'comlink';
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { IdentityInfo, NodeApi, RoomStateView, TimelineItem } from '../node/api.js';
+import { coalesce } from './coalesce.js';
 import { errorText } from './errors.js';
 import { roomLabel } from './format.js';
 import type { MessageComposer } from './message-composer.js';
@@ -23,6 +24,8 @@ type SidePanel = 'members' | 'settings';
  */
 @customElement('tp-room-view')
 export class RoomView extends LitElement {
+  /** Re-reads after node changes, coalesced (see coalesce.ts). */
+  readonly #loadSoon = coalesce(() => this.load());
   /** The running node: its API and change feed. */
   @property({ attribute: false }) session?: NodeSession;
   private get api(): Remote<NodeApi> | undefined {
@@ -47,7 +50,7 @@ export class RoomView extends LitElement {
       this,
       () => this.session,
       (change) => {
-        if (change.kind === 'state' && change.roomId === this.roomId) void this.load();
+        if (change.kind === 'state' && change.roomId === this.roomId) void this.#loadSoon();
       },
     );
   }

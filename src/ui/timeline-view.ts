@@ -4,6 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { JsonObject } from '../core/json.js';
 import type { NodeApi, TimelineItem } from '../node/api.js';
+import { coalesce } from './coalesce.js';
 import { isHiddenItem } from './describe-event.js';
 import { errorText } from './errors.js';
 import { type NodeSession, SessionListener } from './node-session.js';
@@ -24,6 +25,8 @@ const MAX_SHOWN = 500;
  */
 @customElement('tp-timeline')
 export class TimelineView extends LitElement {
+  /** Re-reads after node changes, coalesced (see coalesce.ts). */
+  readonly #reloadSoon = coalesce(() => this.reload());
   /** The running node: its API and change feed. */
   @property({ attribute: false }) session?: NodeSession;
   private get api(): Remote<NodeApi> | undefined {
@@ -53,7 +56,7 @@ export class TimelineView extends LitElement {
           (change.kind === 'timeline' || change.kind === 'state') &&
           change.roomId === this.roomId
         ) {
-          void this.reload();
+          void this.#reloadSoon();
         }
       },
     );
