@@ -5,6 +5,7 @@
  */
 import { measureCrypto } from './crypto-bench.js';
 import { printSection } from './harness.js';
+import { measureNodeSends } from './node-send-bench.js';
 import { measurePduCheck } from './pdu-check-bench.js';
 import { measureStateRes } from './state-res-bench.js';
 
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   printSection('Inbound PDU check in Node', await measurePduCheck(crypto.rates));
 
   printSection('State resolution', await measureStateRes(['11', '12']));
+
+  printSection('Local sends in Node (fake-indexeddb)', await measureNodeSends());
 
   if (process.env.TIDEPOOL_BENCH_BROWSER !== '0') {
     const { measureBrowserCrypto } = await import('./browser-crypto.js');
@@ -31,6 +34,8 @@ async function main(): Promise<void> {
         note: `${(browser.webCryptoVerifyPerSec / browser.nobleVerifyPerSec).toFixed(1)}× noble`,
       },
     ]);
+    const { measureBrowserNode } = await import('./browser-node-bench.js');
+    printSection('The node in Chromium (worker, real IndexedDB)', await measureBrowserNode());
   }
 }
 
