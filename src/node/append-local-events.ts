@@ -1,8 +1,8 @@
 /**
  * Phase two of a local send: ONE read-write transaction that stores a prepared
  * batch — events with stream orders, a state group per state change (events
- * that change no state share the group before them), the state after each
- * event, redaction and edit marks, aliases, and the room record. Nothing but
+ * that change no state share the group before them) named on each event's
+ * record, redaction and edit marks, aliases, and the room record. Nothing but
  * IndexedDB requests is awaited inside, so the batch is all-or-nothing: any
  * failure aborts the transaction and is rethrown, and the caller changes its
  * in-memory view only after this resolves (after the commit).
@@ -27,7 +27,7 @@ export interface AppendResult {
   streamOrders: number[];
 }
 
-const stores = ['events', 'counters', 'stateGroups', 'eventState', 'rooms', 'aliases'] as const;
+const stores = ['events', 'counters', 'stateGroups', 'rooms', 'aliases'] as const;
 
 /**
  * Writes `batch` on top of `previous` (undefined for a new room). Rejects, with
@@ -57,6 +57,14 @@ export function appendLocalEvents(
     // shapes a later request (state groups, edit targets) are awaited.
     const writes = new PendingWrites();
     for (const [i, event] of events.entries()) {
+      const { state_key: stateKey, type } = event.pdu;
+      // The group goes on the event's record, so it is known before the add. A
+      // message shares the group before it: no state group read or write at all.
+      if (typeof stateKey === 'string' || group === undefined) {
+        const delta =
+          typeof stateKey === 'string' ? { [stateKeyOf(type, stateKey)]: event.eventId } : {};
+        group = await txn.stateGroups.create(roomId, group, delta);
+      }
       writes.add(
         txn.events.add({
           eventId: event.eventId,
@@ -65,16 +73,9 @@ export function appendLocalEvents(
           streamOrder: streamOrders[i]!,
           depth: event.depth,
           status: 'accepted',
+          stateGroup: group,
         }),
       );
-      const { state_key: stateKey, type } = event.pdu;
-      // A message shares the group before it: no state group read or write at all.
-      if (typeof stateKey === 'string' || group === undefined) {
-        const delta =
-          typeof stateKey === 'string' ? { [stateKeyOf(type, stateKey)]: event.eventId } : {};
-        group = await txn.stateGroups.create(roomId, group, delta);
-      }
-      writes.add(txn.eventState.setGroupAfter(event.eventId, group));
       if (event.redacts !== undefined) {
         writes.add(txn.events.markRedacted(event.redacts, event.eventId));
       }

@@ -28,6 +28,12 @@ export interface EventRecord {
   redactedBy?: EventId;
   /** The newest `m.replace` edit of this event by its own sender, if any. */
   editedBy?: EventId;
+  /**
+   * The state group holding the room state after this event. Absent for
+   * outliers (no place in the room's graph, so no state after them). Kept on the
+   * event's own record rather than in a store of its own: one record per event.
+   */
+  stateGroup?: StateGroupId;
 }
 
 /** A state group's ID, allocated by IndexedDB (auto-increment), never reused. */
@@ -43,12 +49,6 @@ export interface StateGroupRecord {
   delta: Record<StateKey, EventId | null>;
   /** Number of deltas between this group and its snapshot (0 for a snapshot). */
   depthFromSnapshot: number;
-}
-
-/** Links an event to the state group holding the room state after it. */
-export interface EventStateRecord {
-  eventId: EventId;
-  groupId: StateGroupId;
 }
 
 /** What the node knows about one room it participates in. */

@@ -9,7 +9,6 @@ import type {
   AliasRecord,
   DirectoryRecord,
   EventRecord,
-  EventStateRecord,
   IdentityRecord,
   OutboundItem,
   ReceivedTxnRecord,
@@ -31,7 +30,6 @@ export interface TidepoolSchema extends DBSchema {
   };
   /** Out-of-line auto-increment key: the group ID. */
   stateGroups: { key: StateGroupId; value: StateGroupRecord };
-  eventState: { key: EventId; value: EventStateRecord };
   rooms: { key: RoomId; value: RoomRecord };
   /** Out-of-line auto-increment key: the send sequence, global and never reused. */
   outbound: { key: number; value: OutboundItem; indexes: { byDestination: string } };
@@ -86,7 +84,6 @@ export const expectedShape: Record<
     indexes: { byRoomStream: ['roomId', 'streamOrder'], byRoomDepth: ['roomId', 'depth'] },
   },
   stateGroups: { keyPath: null, autoIncrement: true, indexes: {} },
-  eventState: { keyPath: 'eventId', autoIncrement: false, indexes: {} },
   rooms: { keyPath: 'roomId', autoIncrement: false, indexes: {} },
   outbound: { keyPath: null, autoIncrement: true, indexes: { byDestination: 'destination' } },
   txnIds: {

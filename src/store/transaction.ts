@@ -8,7 +8,6 @@ import type { ObjectStore, StoreName, TidepoolSchema } from './schema.js';
 import { AliasesStore } from './stores/aliases-store.js';
 import { CountersStore } from './stores/counters-store.js';
 import { DirectoryStore } from './stores/directory-store.js';
-import { EventStateStore } from './stores/event-state-store.js';
 import { EventsStore } from './stores/events-store.js';
 import { IdentityStore } from './stores/identity-store.js';
 import { OutboundStore } from './stores/outbound-store.js';
@@ -27,7 +26,6 @@ const wrappers = {
   events: (store: ObjectStore<'events'>) => new EventsStore(store),
   stateGroups: (store: ObjectStore<'stateGroups'>, settings: WrapperSettings) =>
     new StateGroupsStore(store, settings.snapshotInterval),
-  eventState: (store: ObjectStore<'eventState'>) => new EventStateStore(store),
   rooms: (store: ObjectStore<'rooms'>) => new RoomsStore(store),
   outbound: (store: ObjectStore<'outbound'>) => new OutboundStore(store),
   txnIds: (store: ObjectStore<'txnIds'>) => new TxnIdsStore(store),

@@ -22,7 +22,6 @@ async function writeEverywhereThenThrow(store: Store, failure: Error): Promise<v
     'events',
     'counters',
     'stateGroups',
-    'eventState',
     'rooms',
     'outbound',
     'txnIds',
@@ -35,11 +34,18 @@ async function writeEverywhereThenThrow(store: Store, failure: Error): Promise<v
     const eventId = '$new' as EventId;
     const streamOrder = await txn.counters.nextStreamOrder();
     const pdu = fakePdu(roomId, 3, [], { type: 'm.room.topic', stateKey: '' });
-    await txn.events.add({ eventId, roomId, pdu, streamOrder, depth: 3, status: 'accepted' });
     const group = await txn.stateGroups.create(roomId, undefined, {
       'm.room.topic\u0000': eventId,
     });
-    await txn.eventState.setGroupAfter(eventId, group);
+    await txn.events.add({
+      eventId,
+      roomId,
+      pdu,
+      streamOrder,
+      depth: 3,
+      status: 'accepted',
+      stateGroup: group,
+    });
     const room = (await txn.rooms.get(roomId))!;
     await txn.rooms.put({
       ...room,

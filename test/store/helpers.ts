@@ -78,11 +78,12 @@ export function newRoom(roomId: string): RoomModel {
 
 /**
  * Appends `specs` to the room in ONE write, as the node will: stream orders,
- * events, state groups (shared when state does not change), room record.
+ * state groups (shared when state does not change), events naming the group
+ * after them, room record.
  */
 export async function appendBatch(store: Store, room: RoomModel, specs: FakeEventSpec[]) {
   let state = new Map(room.heads.length === 0 ? [] : room.stateAfter.get(room.heads[0]!));
-  const names = ['events', 'counters', 'stateGroups', 'eventState', 'rooms'] as const;
+  const names = ['events', 'counters', 'stateGroups', 'rooms'] as const;
   const result = await store.write(names, async (txn) => {
     let { group, heads, depth } = room;
     const added: EventRecord[] = [];
@@ -92,6 +93,9 @@ export async function appendBatch(store: Store, room: RoomModel, specs: FakeEven
       const eventId = `$e${room.order.length + added.length}-${room.roomId}` as EventId;
       const pdu = fakePdu(room.roomId, depth, heads, spec);
       const streamOrder = await txn.counters.nextStreamOrder();
+      const delta =
+        spec.stateKey === undefined ? {} : { [stateKeyOf(spec.type, spec.stateKey)]: eventId };
+      group = await txn.stateGroups.create(room.roomId, group, delta);
       const record: EventRecord = {
         eventId,
         roomId: room.roomId,
@@ -99,12 +103,9 @@ export async function appendBatch(store: Store, room: RoomModel, specs: FakeEven
         streamOrder,
         depth,
         status: 'accepted',
+        stateGroup: group,
       };
       await txn.events.add(record);
-      const delta =
-        spec.stateKey === undefined ? {} : { [stateKeyOf(spec.type, spec.stateKey)]: eventId };
-      group = await txn.stateGroups.create(room.roomId, group, delta);
-      await txn.eventState.setGroupAfter(eventId, group);
       state = new Map(state);
       for (const [k, v] of Object.entries(delta)) state.set(k, v);
       after.push([eventId, state]);

@@ -37,7 +37,7 @@ async function fill(store: Store): Promise<RoomModel> {
 
 /** Everything observable through the store: timeline pages, state per group, the room. */
 async function observe(store: Store, room: RoomModel) {
-  return store.read(['events', 'stateGroups', 'eventState', 'rooms'], async (txn) => {
+  return store.read(['events', 'stateGroups', 'rooms'], async (txn) => {
     const pages: EventId[][] = [];
     let before: number | undefined;
     do {
@@ -48,7 +48,7 @@ async function observe(store: Store, room: RoomModel) {
     const groups = new Map<StateGroupId, Map<StateKey, EventId>>();
     const groupOf = new Map<EventId, StateGroupId>();
     for (const eventId of room.order) {
-      const group = await txn.eventState.groupAfter(eventId);
+      const group = await txn.events.stateGroupAfter(eventId);
       if (group === undefined) throw new Error(`no state group after ${eventId}`);
       groupOf.set(eventId, group);
       if (!groups.has(group)) groups.set(group, await txn.stateGroups.resolve(group));
@@ -86,9 +86,9 @@ describe('a room of 1,000 events written in batches', () => {
     const room = await fill(store);
     const changes = room.order.filter((_, i) => specFor(i).stateKey !== undefined).length;
     const stateSize = room.stateAfter.get(room.order.at(-1)!)!.size;
-    const stored = await store.read(['stateGroups', 'eventState'], async (txn) => {
+    const stored = await store.read(['stateGroups', 'events'], async (txn) => {
       const ids = new Set<StateGroupId>();
-      for (const eventId of room.order) ids.add((await txn.eventState.groupAfter(eventId))!);
+      for (const eventId of room.order) ids.add((await txn.events.stateGroupAfter(eventId))!);
       let entries = 0;
       let snapshots = 0;
       for (const id of ids) {

@@ -1,6 +1,6 @@
 /** Events by ID, and each room's timeline in stream order. */
 import type { EventId, RoomId } from '../../core/ids.js';
-import type { EventRecord } from '../records.js';
+import type { EventRecord, StateGroupId } from '../records.js';
 import type { ObjectStore } from '../schema.js';
 
 /** Options for one page of a room's timeline. */
@@ -25,6 +25,11 @@ export class EventsStore {
   /** The stored event, or undefined. */
   get(eventId: EventId): Promise<EventRecord | undefined> {
     return this.store.get(eventId);
+  }
+
+  /** The group holding the room state after `eventId`; undefined for an outlier or an unknown event. */
+  async stateGroupAfter(eventId: EventId): Promise<StateGroupId | undefined> {
+    return (await this.store.get(eventId))?.stateGroup;
   }
 
   /** True if the event is stored (whatever its status): the idempotency check. */
