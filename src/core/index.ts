@@ -46,6 +46,7 @@ export {
   keyLookupFromMap,
   requiredSigners,
   signEvent,
+  signHashedEvent,
   type VerifyEventResult,
   verifyEvent,
   verifyEventSignature,

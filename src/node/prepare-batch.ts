@@ -1,11 +1,11 @@
 /**
  * Phase one of a local send (see doc/node.md): everything that is not storage.
  * Each draft is built and authorised against the state after the previous
- * draft of the batch, then the whole batch is signed at once (WebCrypto runs
- * the signatures concurrently) and checked against the PDU format. Only a
- * fully prepared batch goes on to the write.
+ * draft of the batch; its signature starts at once (WebCrypto signs
+ * concurrently, off this thread), and the signed events are checked against
+ * the PDU format. Only a fully prepared batch goes on to the write.
  */
-import { signEvent } from '../core/event-signing.js';
+import { signHashedEvent } from '../core/event-signing.js';
 import type { EventId, RoomId, UserId } from '../core/ids.js';
 import { isJsonObject } from '../core/json.js';
 import type { Pdu } from '../core/pdu.js';
@@ -65,6 +65,11 @@ export async function prepareBatch(
   let heads = start.heads;
   let depth = start.depth;
   const built: PreparedEvent[] = [];
+  const { serverName, signingKey } = signer.identity;
+  // Each signature starts as soon as its event is built: WebCrypto signs off
+  // this thread while the next events are hashed and authorised. A refusal
+  // later in the batch leaves these signatures unused, and nothing is written.
+  const signing: Promise<Pdu>[] = [];
   for (const draft of drafts) {
     const position = { roomId, rules: start.rules, prevEvents: heads, prevDepth: depth };
     const event = buildLocalEvent(draft, position, state, signer.userId, signer.now());
@@ -73,13 +78,19 @@ export async function prepareBatch(
       state.set(event.eventId, event.pdu as Pdu & { state_key: string });
     }
     built.push({ eventId: event.eventId, pdu: event.pdu, depth: event.depth, ...relations(draft) });
+    const sign = signHashedEvent(
+      event.pdu,
+      start.rules,
+      serverName,
+      signingKey.keyId,
+      signingKey.seed,
+    );
+    sign.catch(() => undefined); // observed by Promise.all below, unless a refusal comes first
+    signing.push(sign);
     heads = [event.eventId];
     depth = event.depth;
   }
-  const { serverName, signingKey } = signer.identity;
-  const signed = await Promise.all(
-    built.map((e) => signEvent(e.pdu, start.rules, serverName, signingKey.keyId, signingKey.seed)),
-  );
+  const signed = await Promise.all(signing);
   const events = built.map((event, i) => {
     // M_TOO_LARGE or M_BAD_JSON for anything the spec's PDU format refuses.
     const pdu = validatePdu(signed[i], start.rules);

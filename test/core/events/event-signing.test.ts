@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { publicKeyFromSeed } from '../../../src/core/crypto/ed25519.js';
+import { withContentHash } from '../../../src/core/event-hashes.js';
 import {
   type KeyLookup,
   keyLookupFromMap,
   requiredSigners,
   signEvent,
+  signHashedEvent,
   verifyEvent,
 } from '../../../src/core/event-signing.js';
 import type { JsonObject } from '../../../src/core/json.js';
@@ -59,6 +61,34 @@ describe('signEvent', () => {
       errcode: 'M_INVALID_PARAM',
     });
     await expect(signEvent(event, '11', 'bad host', 'ed25519:a', seedA)).rejects.toMatchObject({
+      errcode: 'M_INVALID_PARAM',
+    });
+  });
+});
+
+describe('signHashedEvent', () => {
+  it.each(['10', '11', '12'] as const)(
+    'gives the same event as signEvent for an event already hashed (v%s)',
+    async (version) => {
+      const event = member({ membership: 'join', displayname: 'Joiner' });
+      const viaHashed = await signHashedEvent(
+        withContentHash(event),
+        version,
+        'a.example',
+        'ed25519:a',
+        seedA,
+      );
+      expect(viaHashed).toEqual(await signEvent(event, version, 'a.example', 'ed25519:a', seedA));
+      expect((await verifyEvent(viaHashed, version, keys)).status).toBe('valid');
+    },
+  );
+
+  it('refuses a malformed key ID or server name', async () => {
+    const event = withContentHash(member({ membership: 'join' }));
+    await expect(signHashedEvent(event, '11', 'a.example', 'x', seedA)).rejects.toMatchObject({
+      errcode: 'M_INVALID_PARAM',
+    });
+    await expect(signHashedEvent(event, '11', 'a b', 'ed25519:a', seedA)).rejects.toMatchObject({
       errcode: 'M_INVALID_PARAM',
     });
   });
