@@ -33,31 +33,42 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** A running Chromium with its own fresh profile. */
+/** A running Chromium with its own profile. */
 export interface ChromiumSession {
   context: BrowserContext;
+  /** The profile (user data) directory. */
+  profile: string;
   /** Closes the browser and deletes its profile. */
   close(): Promise<void>;
+  /** Closes the browser and keeps the profile, to relaunch on it or look at its files. */
+  closeKeepingProfile(): Promise<void>;
 }
 
-/** Launches Chromium with a fresh temporary profile. */
-export async function launchChromium(): Promise<ChromiumSession> {
-  const profile = await mkdtemp(join(tmpdir(), 'tidepool-chromium-'));
+/**
+ * Launches Chromium with a fresh temporary profile, or on `profile` (an
+ * earlier session's, kept by closeKeepingProfile).
+ */
+export async function launchChromium(profile?: string): Promise<ChromiumSession> {
+  const dir = profile ?? (await mkdtemp(join(tmpdir(), 'tidepool-chromium-')));
   try {
-    const context = await chromium.launchPersistentContext(profile, {
+    const context = await chromium.launchPersistentContext(dir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
       args: CHROMIUM_ARGS,
     });
     return {
       context,
+      profile: dir,
       async close() {
         await context.close();
-        await rm(profile, { recursive: true, force: true });
+        await rm(dir, { recursive: true, force: true });
+      },
+      async closeKeepingProfile() {
+        await context.close();
       },
     };
   } catch (error) {
-    await rm(profile, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
     throw error;
   }
 }
