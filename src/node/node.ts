@@ -31,6 +31,8 @@ import {
   userIdOf,
 } from './identity.js';
 import { exportIdentityFile } from './identity-file.js';
+import { InboundProcessor } from './inbound/inbound-processor.js';
+import type { InboundReport, ReceiveOptions } from './inbound/types.js';
 import { LocalWriter } from './local-writer.js';
 import {
   editDraft,
@@ -71,6 +73,7 @@ export class TidepoolNode implements NodeApi {
   private readonly hub = new ChangeHub();
   private readonly caches: RoomCaches;
   private readonly writer: LocalWriter;
+  private readonly inbound: InboundProcessor;
 
   private constructor(
     private readonly store: Store,
@@ -85,6 +88,13 @@ export class TidepoolNode implements NodeApi {
       identity: () => this.current,
       now: options.now ?? Date.now,
       random: options.random ?? cryptoRandomBytes,
+    });
+    this.inbound = new InboundProcessor({
+      store,
+      lock: (roomId, fn) => this.writer.exclusive(roomId, fn),
+      invalidate: (roomId) => this.caches.invalidate(roomId),
+      hub: this.hub,
+      localUser: () => this.userId,
     });
   }
 
@@ -328,6 +338,15 @@ export class TidepoolNode implements NodeApi {
 
   async unsubscribe(id: number): Promise<void> {
     this.hub.unsubscribe(id);
+  }
+
+  /**
+   * Runs the spec's checks on PDUs another server sent (a `/send` transaction's
+   * `pdus`) and stores what passes, as accepted, rejected or soft-failed; the
+   * report's `pdus` is the `/send` answer. See doc/inbound.md.
+   */
+  receivePdus(origin: string, pdus: unknown[], options: ReceiveOptions): Promise<InboundReport> {
+    return this.inbound.receive(origin, pdus, options);
   }
 
   /** Drops the in-memory state of a room that something other than this node wrote (federation). */

@@ -1,0 +1,77 @@
+/**
+ * What the pipeline reads from the store, cached for one batch: event records
+ * by ID, the full state of state groups, and auth chains (state resolution
+ * needs every event of the state sets and of their auth chains). Each load is
+ * one short read transaction; the pipeline holds the room's lock, so nothing
+ * else writes the room meanwhile. `pdus` doubles as state resolution's event
+ * lookup: the batch's own events are added to it as they are judged.
+ */
+import type { EventId, RoomId } from '../../core/ids.js';
+import type { Pdu, StateKey } from '../../core/pdu.js';
+import type { EventRecord, RoomRecord, StateGroupId } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
+
+/** A read-through cache of one room's stored events and state groups. */
+export class EventSource {
+  private readonly records = new Map<EventId, EventRecord | null>();
+  private readonly groups = new Map<StateGroupId, Map<StateKey, EventId>>();
+  /** Events whose whole auth chain is already in `pdus`. */
+  private readonly chained = new Set<EventId>();
+  /** Every event known to this batch, stored or new: state resolution's lookup. */
+  readonly pdus = new Map<string, Pdu>();
+
+  constructor(
+    private readonly store: Store,
+    readonly roomId: RoomId,
+  ) {}
+
+  /** The room's record, or undefined if this node is not in the room. */
+  room(): Promise<RoomRecord | undefined> {
+    return this.store.read(['rooms'], (txn) => txn.rooms.get(this.roomId));
+  }
+
+  /** Reads the records of `ids` not read yet, in one read transaction. */
+  async load(ids: Iterable<EventId>): Promise<void> {
+    const wanted = [...new Set(ids)].filter((id) => !this.records.has(id) && !this.pdus.has(id));
+    if (wanted.length === 0) return;
+    const found = await this.store.read(['events'], (txn) =>
+      Promise.all(wanted.map((id) => txn.events.get(id))),
+    );
+    wanted.forEach((id, i) => {
+      const record = found[i];
+      this.records.set(id, record ?? null);
+      if (record !== undefined) this.pdus.set(id, record.pdu);
+    });
+  }
+
+  /** The stored record of `id` (after `load`), or undefined. */
+  stored(id: EventId): EventRecord | undefined {
+    return this.records.get(id) ?? undefined;
+  }
+
+  /** The full state of a stored group. */
+  async state(group: StateGroupId): Promise<Map<StateKey, EventId>> {
+    let state = this.groups.get(group);
+    if (state === undefined) {
+      state = await this.store.read(['stateGroups'], (txn) => txn.stateGroups.resolve(group));
+      this.groups.set(group, state);
+    }
+    return state;
+  }
+
+  /** Puts the events of `ids` and their whole auth chains into `pdus` (missing ones are left out). */
+  async loadAuthChains(ids: Iterable<EventId>): Promise<void> {
+    let frontier = [...new Set(ids)].filter((id) => !this.chained.has(id));
+    while (frontier.length > 0) {
+      await this.load(frontier);
+      const next = new Set<EventId>();
+      for (const id of frontier) {
+        this.chained.add(id);
+        for (const authId of this.pdus.get(id)?.auth_events ?? []) {
+          if (!this.chained.has(authId as EventId)) next.add(authId as EventId);
+        }
+      }
+      frontier = [...next];
+    }
+  }
+}

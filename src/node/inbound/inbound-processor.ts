@@ -1,0 +1,190 @@
+/**
+ * The inbound PDU pipeline (doc/inbound.md): PDUs another server sent, grouped
+ * by room, each room under the same lock as local sends. Per room, in phases:
+ * checks 1–3 (admit.ts, async: signatures), fetch what is missing (the
+ * federation layer's callback), checks 4–6 in dependency order (judge.ts, in
+ * memory over short reads), ONE write (write-inbound.ts), then — after the
+ * commit — drop the room's in-memory state and tell listeners.
+ */
+import type { EventId, RoomId } from '../../core/ids.js';
+import { isJsonObject } from '../../core/json.js';
+import { type RoomVersionRules, roomVersionRules } from '../../core/room-versions.js';
+import type { RoomRecord } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
+import type { NodeChange } from '../api.js';
+import type { ChangeHub } from '../change-hub.js';
+import { admit, type Candidate } from './admit.js';
+import { batchOrder } from './batch-order.js';
+import { EventSource } from './event-source.js';
+import { BatchJudge } from './judge.js';
+import { sameState } from './state-plan.js';
+import type { InboundReport, ReceiveOptions } from './types.js';
+import { writeInbound } from './write-inbound.js';
+
+/** At most this many `fetchMissing` rounds per room per batch. */
+export const MAX_FETCH_ROUNDS = 5;
+
+/** What the processor needs from its node. */
+export interface InboundContext {
+  store: Store;
+  /** Runs `fn` under the room's write lock (the one local sends take). */
+  lock: <T>(roomId: string, fn: () => Promise<T>) => Promise<T>;
+  /** Drops the room's in-memory state after a commit. */
+  invalidate: (roomId: RoomId) => void;
+  hub: ChangeHub;
+  /** The local user: their own events never count as unread. */
+  localUser: () => string;
+}
+
+/** Receives PDUs from other servers. */
+export class InboundProcessor {
+  constructor(private readonly context: InboundContext) {}
+
+  /** Runs the checks on `pdus` (raw JSON) from `origin` and stores what passes; see InboundReport. */
+  async receive(origin: string, pdus: unknown[], options: ReceiveOptions): Promise<InboundReport> {
+    const report: InboundReport = { pdus: {}, outcomes: {}, unkeyed: [] };
+    const byRoom = new Map<string, { index: number; raw: unknown }[]>();
+    pdus.forEach((raw, index) => {
+      const roomId = isJsonObject(raw) ? raw.room_id : undefined;
+      if (typeof roomId !== 'string') {
+        report.unkeyed.push({ index, error: 'PDU has no room_id' });
+        return;
+      }
+      byRoom.set(roomId, [...(byRoom.get(roomId) ?? []), { index, raw }]);
+    });
+    // `origin` is the transaction's sender; each PDU is judged by its own signatures, not by who relayed it.
+    void origin;
+    await Promise.all(
+      [...byRoom].map(([roomId, items]) =>
+        this.context.lock(roomId, () => this.receiveRoom(roomId as RoomId, items, options, report)),
+      ),
+    );
+    return report;
+  }
+
+  private async receiveRoom(
+    roomId: RoomId,
+    items: { index: number; raw: unknown }[],
+    options: ReceiveOptions,
+    report: InboundReport,
+  ): Promise<void> {
+    const source = new EventSource(this.context.store, roomId);
+    const room = await source.room();
+    if (room === undefined) {
+      for (const { index } of items) report.unkeyed.push({ index, error: 'not in this room' });
+      return;
+    }
+    const rules = roomVersionRules(room.roomVersion);
+    const note = (id: EventId, outcome: InboundReport['outcomes'][string]) => {
+      report.outcomes[id] = outcome;
+      report.pdus[id] =
+        outcome.status === 'dropped' || outcome.status === 'pending'
+          ? { error: outcome.reason ?? outcome.status }
+          : {};
+    };
+    const admitted = await Promise.all(
+      items.map(({ raw }) => admit(raw, roomId, rules, options.keyLookup)),
+    );
+    const fresh = new Map<EventId, Candidate>();
+    admitted.forEach((a, i) => {
+      if (a.ok) fresh.set(a.candidate.eventId, a.candidate);
+      else if (a.eventId !== undefined) note(a.eventId, { status: 'dropped', reason: a.error });
+      else report.unkeyed.push({ index: items[i]!.index, error: a.error });
+    });
+    await source.load(fresh.keys());
+    for (const id of fresh.keys()) {
+      if (source.stored(id) !== undefined) {
+        fresh.delete(id);
+        note(id, { status: 'duplicate' });
+      }
+    }
+    const reported = new Set(fresh.keys());
+    await this.fetchMissing(source, room, rules, fresh, options);
+
+    const judge = new BatchJudge(source, rules, room, await source.state(room.stateGroup));
+    const { ordered, cyclic } = batchOrder([...fresh.values()]);
+    for (const c of cyclic) note(c.eventId, { status: 'pending', reason: 'cites itself' });
+    const startState = judge.current;
+    for (const c of ordered) {
+      const verdict = await judge.judge(c);
+      if (!reported.has(c.eventId)) continue;
+      if ('error' in verdict) note(c.eventId, { status: 'pending', reason: verdict.error });
+      else {
+        const reason = verdict.reason ?? c.redactedReason;
+        note(
+          c.eventId,
+          reason === undefined ? { status: verdict.status } : { status: verdict.status, reason },
+        );
+      }
+    }
+    if (judge.verdicts.length === 0) return;
+    const accepted = judge.verdicts.filter((v) => v.status === 'accepted');
+    const localUser = this.context.localUser();
+    await writeInbound(this.context.store, {
+      room,
+      verdicts: judge.verdicts,
+      groups: judge.plan.groups,
+      marks: judge.marks,
+      heads: judge.heads,
+      roomState: await judge.roomState(),
+      unread: accepted.filter(
+        (v) => v.candidate.pdu.state_key === undefined && v.candidate.pdu.sender !== localUser,
+      ).length,
+    });
+    // Committed: the in-memory state is stale now, then listeners hear.
+    this.context.invalidate(roomId);
+    const changes: NodeChange[] = [];
+    if (accepted.length > 0) {
+      changes.push({
+        kind: 'timeline',
+        roomId,
+        eventIds: accepted.map((v) => v.candidate.eventId),
+      });
+    }
+    if (!sameState(startState, judge.current)) changes.push({ kind: 'state', roomId });
+    changes.push({ kind: 'rooms' });
+    this.context.hub.emit(changes);
+  }
+
+  /** Asks `fetchMissing` for cited events neither the batch nor the store has, adding what passes checks 1–3. */
+  private async fetchMissing(
+    source: EventSource,
+    room: RoomRecord,
+    rules: RoomVersionRules,
+    batch: Map<EventId, Candidate>,
+    options: ReceiveOptions,
+  ): Promise<void> {
+    const fetch = options.fetchMissing;
+    for (let round = 0; fetch !== undefined && round < MAX_FETCH_ROUNDS; round++) {
+      const cited = [...batch.values()].flatMap((c) => [
+        ...c.pdu.prev_events,
+        ...c.pdu.auth_events,
+      ]);
+      await source.load(cited as EventId[]);
+      const missing = [...new Set(cited as EventId[])].filter(
+        (id) => !batch.has(id) && source.stored(id)?.stateGroup === undefined,
+      );
+      if (missing.length === 0) return;
+      const latest = [...batch.values()]
+        .filter((c) =>
+          [...c.pdu.prev_events, ...c.pdu.auth_events].some((id) =>
+            missing.includes(id as EventId),
+          ),
+        )
+        .map((c) => c.eventId);
+      const raws = await fetch({ roomId: room.roomId, missing, latest, earliest: room.heads });
+      const fetched = await Promise.all(
+        raws.map((raw) => admit(raw, room.roomId, rules, options.keyLookup)),
+      );
+      const fresh = fetched.flatMap((a) => (a.ok ? [a.candidate] : []));
+      await source.load(fresh.map((c) => c.eventId));
+      let added = 0;
+      for (const c of fresh) {
+        if (batch.has(c.eventId) || source.stored(c.eventId) !== undefined) continue;
+        batch.set(c.eventId, c);
+        added++;
+      }
+      if (added === 0) return;
+    }
+  }
+}

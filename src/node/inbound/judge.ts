@@ -1,0 +1,239 @@
+/**
+ * Checks 4–6 on receipt of a PDU, for one room's batch in dependency order:
+ * (4) auth against the event's own auth_events, else rejected; (5) auth
+ * against the state before the event — the state after its one prev event,
+ * or state resolution across several — else rejected; (6) auth against the
+ * room's current state, else soft-failed. In memory over what EventSource
+ * read; each accepted event moves the batch's view of the room (heads,
+ * current state) forward, so the next event is judged against it. Nothing is
+ * written here: the verdicts and planned state groups go to the write.
+ */
+import { authEventTypes } from '../../core/auth/auth-event-selection.js';
+import { checkAuth } from '../../core/auth/check-auth.js';
+import type { EventId } from '../../core/ids.js';
+import { type Pdu, type StateKey, stateKeyOf } from '../../core/pdu.js';
+import type { RoomVersionRules } from '../../core/room-versions.js';
+import { resolveState } from '../../core/state-res/resolve-state.js';
+import type { RoomRecord } from '../../store/records.js';
+import type { Candidate } from './admit.js';
+import type { EventSource } from './event-source.js';
+import { markFor, type TargetMark } from './marks.js';
+import { type KnownState, StatePlan, sameState } from './state-plan.js';
+
+/** An event judged and to be stored. */
+export interface Verdict {
+  candidate: Candidate;
+  status: 'accepted' | 'rejected' | 'soft_failed';
+  reason?: string;
+  /** The state after the event; for a rejected event, the state before it (it changes nothing). */
+  after: KnownState;
+}
+
+/** An event that cannot be judged yet (something it cites is missing): not stored. */
+export interface Pending {
+  error: string;
+}
+
+/** Judges one room's batch; holds the room's moving heads and current state. */
+export class BatchJudge {
+  readonly verdicts: Verdict[] = [];
+  readonly marks: TargetMark[] = [];
+  readonly plan = new StatePlan();
+  private readonly byId = new Map<EventId, Verdict>();
+  heads: EventId[];
+
+  constructor(
+    private readonly source: EventSource,
+    private readonly rules: RoomVersionRules,
+    readonly room: RoomRecord,
+    public current: Map<StateKey, EventId>,
+  ) {
+    this.heads = [...room.heads];
+  }
+
+  /** Judges `c` (every batch event it cites was judged before); records and returns the verdict. */
+  async judge(c: Candidate): Promise<Verdict | Pending> {
+    const { pdu, eventId } = c;
+    const cited = [...pdu.auth_events, ...pdu.prev_events] as EventId[];
+    await this.source.load(cited.filter((id) => !this.byId.has(id)));
+    const missingAuth = pdu.auth_events.filter((id) => !this.known(id as EventId));
+    if (missingAuth.length > 0) return { error: `missing auth events: ${missingAuth.join(', ')}` };
+    const prevStates: KnownState[] = [];
+    for (const id of pdu.prev_events) {
+      const state = await this.stateAfter(id as EventId);
+      if (state === undefined) return { error: `missing prev events: ${id}` };
+      prevStates.push(state);
+    }
+    let before: Map<StateKey, EventId>;
+    try {
+      before = await this.resolve(prevStates.map((s) => s.state));
+    } catch (cause) {
+      return { error: `cannot resolve the state before the event: ${describe(cause)}` };
+    }
+    this.source.pdus.set(eventId, pdu);
+    const base = prevStates[0]!;
+    const reject = (reason: string): Verdict =>
+      this.record({
+        candidate: c,
+        status: 'rejected',
+        reason,
+        after: this.plan.derive(base, before),
+      });
+
+    // 4. Auth against the event's own auth_events (all versions), else rejected.
+    const own = await this.checkOwnAuthEvents(pdu);
+    if (own !== undefined) return reject(`by its auth events: ${own}`);
+    // 5. Auth against the state before the event (all versions), else rejected.
+    const atEvent = await this.checkAgainst(pdu, before);
+    if (atEvent !== undefined) return reject(`by the state before it: ${atEvent}`);
+
+    const afterState =
+      typeof pdu.state_key === 'string'
+        ? new Map(before).set(stateKeyOf(pdu.type, pdu.state_key), eventId)
+        : before;
+    const after = this.plan.derive(base, afterState);
+    // 6. Auth against the current state (all versions), else soft-failed. When the
+    // event builds on exactly the current heads, the state before it is the current state.
+    if (!sameSet(pdu.prev_events, this.heads)) {
+      let current: Map<StateKey, EventId>;
+      try {
+        current = sameState(this.current, before)
+          ? before
+          : await this.resolve([this.current, before]);
+      } catch (cause) {
+        this.source.pdus.delete(eventId);
+        return { error: `cannot resolve the current state: ${describe(cause)}` };
+      }
+      const now = await this.checkAgainst(pdu, current);
+      if (now !== undefined) {
+        return this.record({ candidate: c, status: 'soft_failed', reason: now, after });
+      }
+    }
+    const verdict = this.record({ candidate: c, status: 'accepted', after });
+    await this.advance(eventId, pdu, afterState, before);
+    return verdict;
+  }
+
+  /** The verdict recorded for a batch event. */
+  verdict(id: EventId): Verdict | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The state after the heads, with its group (planning one when several heads resolve). */
+  async roomState(): Promise<KnownState> {
+    const first = (await this.stateAfter(this.heads[0]!))!;
+    return this.heads.length === 1 ? first : this.plan.derive(first, this.current);
+  }
+
+  private record(verdict: Verdict): Verdict {
+    this.verdicts.push(verdict);
+    this.byId.set(verdict.candidate.eventId, verdict);
+    return verdict;
+  }
+
+  /** An accepted event: move the heads, the current state, and note its redaction or edit. */
+  private async advance(
+    eventId: EventId,
+    pdu: Pdu,
+    afterState: Map<StateKey, EventId>,
+    before: Map<StateKey, EventId>,
+  ): Promise<void> {
+    this.heads = [...this.heads.filter((h) => !pdu.prev_events.includes(h)), eventId];
+    if (this.heads.length === 1) this.current = afterState;
+    else {
+      const states = await Promise.all(this.heads.map((h) => this.stateAfter(h)));
+      this.current = await this.resolve(states.map((s) => s!.state));
+    }
+    const mark = await markFor(pdu, eventId, before, this.source, this.rules, (id) =>
+      this.byId.get(id),
+    );
+    if (mark !== undefined) this.marks.push(mark);
+  }
+
+  private known(id: EventId): boolean {
+    return this.byId.has(id) || this.source.stored(id) !== undefined;
+  }
+
+  /** The state after a judged or stored event; undefined if unknown or an outlier. */
+  private async stateAfter(id: EventId): Promise<KnownState | undefined> {
+    const judged = this.byId.get(id);
+    if (judged !== undefined) return judged.after;
+    const group = this.source.stored(id)?.stateGroup;
+    if (group === undefined) return undefined;
+    return { state: await this.source.state(group), group: { stored: group } };
+  }
+
+  /** One state as is; several resolved (state resolution v2 / v2.1). */
+  private async resolve(states: Map<StateKey, EventId>[]): Promise<Map<StateKey, EventId>> {
+    if (states.length === 1 || states.every((s) => sameState(s, states[0]!))) return states[0]!;
+    await this.source.loadAuthChains(states.flatMap((s) => [...s.values()]));
+    return resolveState(this.rules.id, states, this.source.pdus) as Map<StateKey, EventId>;
+  }
+
+  /**
+   * Rule 3 of the auth rules, which checkAuth leaves to the caller, then the
+   * rest: auth_events are unique per (type, state_key), each one the selection
+   * names, none rejected, all in this room. Undefined when allowed.
+   */
+  private async checkOwnAuthEvents(pdu: Pdu): Promise<string | undefined> {
+    const wanted = new Set(
+      authEventTypes(pdu.type, pdu.state_key ?? '', pdu.sender, pdu.content, this.rules).map(
+        ([type, key]) => stateKeyOf(type, key),
+      ),
+    );
+    const seen = new Set<StateKey>();
+    const events: Pdu[] = [];
+    for (const id of pdu.auth_events as EventId[]) {
+      const judged = this.byId.get(id);
+      const stored = this.source.stored(id);
+      const status = judged?.status ?? stored?.status;
+      const event = judged?.candidate.pdu ?? stored!.pdu;
+      if (status === 'rejected') return `auth event ${id} was rejected`;
+      if (stored !== undefined && stored.roomId !== this.source.roomId) {
+        return `auth event ${id} is in another room`;
+      }
+      if (typeof event.state_key !== 'string') return `auth event ${id} is not a state event`;
+      const key = stateKeyOf(event.type, event.state_key);
+      if (seen.has(key)) return `two auth events for ${event.type} ${event.state_key}`;
+      seen.add(key);
+      if (!wanted.has(key)) return `auth event ${id} (${event.type}) is not one the event needs`;
+      events.push(event);
+    }
+    if (this.rules.createEventImpliedByRoomId) {
+      // v12: the room ID names the create event, which auth_events must not list.
+      const createId = `$${this.source.roomId.slice(1)}` as EventId;
+      await this.source.load([createId]);
+      const create = this.source.pdus.get(createId);
+      if (create === undefined) return 'the create event is unknown';
+      events.push(create);
+    }
+    const result = checkAuth(pdu, events, this.rules.id);
+    return result.allowed ? undefined : result.reason;
+  }
+
+  /** checkAuth against the events `state` holds for the selection (and the create event). */
+  private async checkAgainst(pdu: Pdu, state: Map<StateKey, EventId>): Promise<string | undefined> {
+    const pairs = authEventTypes(
+      pdu.type,
+      pdu.state_key ?? '',
+      pdu.sender,
+      pdu.content,
+      this.rules,
+    );
+    const keys = [stateKeyOf('m.room.create', ''), ...pairs.map(([t, k]) => stateKeyOf(t, k))];
+    const ids = [...new Set(keys.map((k) => state.get(k)).filter((id) => id !== undefined))];
+    await this.source.load(ids);
+    const events = ids.map((id) => this.source.pdus.get(id)).filter((e) => e !== undefined);
+    const result = checkAuth(pdu, events, this.rules.id);
+    return result.allowed ? undefined : result.reason;
+  }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((id) => set.has(id));
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

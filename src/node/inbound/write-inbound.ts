@@ -1,0 +1,92 @@
+/**
+ * The one write of an inbound batch: planned state groups (in order, each
+ * reference mapped to the ID IndexedDB gives it), a stream order for each
+ * accepted event (rejected and soft-failed events get none, so the timeline
+ * leaves them out), every judged event's record with its status and state
+ * group, redaction and edit marks, and the room record. Only IndexedDB
+ * requests are awaited inside: any failure aborts the whole batch.
+ */
+import type { EventId } from '../../core/ids.js';
+import type { EventRecord, RoomRecord, StateGroupId } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
+import type { Verdict } from './judge.js';
+import type { TargetMark } from './marks.js';
+import type { GroupRef, KnownState, PlannedGroup } from './state-plan.js';
+
+/** Everything the write stores. */
+export interface InboundWrite {
+  room: RoomRecord;
+  verdicts: readonly Verdict[];
+  groups: readonly PlannedGroup[];
+  marks: readonly TargetMark[];
+  /** The room's heads and current state after the batch. */
+  heads: EventId[];
+  roomState: KnownState;
+  /** Events that count as unread (others' messages). */
+  unread: number;
+}
+
+const stores = ['events', 'counters', 'stateGroups', 'rooms'] as const;
+
+/** Writes `batch` in one transaction; resolves with the new room record after the commit. */
+export function writeInbound(store: Store, batch: InboundWrite): Promise<RoomRecord> {
+  const { room, verdicts } = batch;
+  return store.write(stores, async (txn) => {
+    const ids: StateGroupId[] = [];
+    const idOf = (ref: GroupRef): StateGroupId =>
+      'stored' in ref ? ref.stored : ids[ref.planned]!;
+    for (const group of batch.groups) {
+      ids.push(await txn.stateGroups.create(room.roomId, idOf(group.base), group.delta));
+    }
+    const accepted = verdicts.filter((v) => v.status === 'accepted');
+    let order = accepted.length > 0 ? await txn.counters.reserveStreamOrders(accepted.length) : 0;
+    const writes: Promise<unknown>[] = [];
+    let last: { eventId: EventId; streamOrder: number } | undefined;
+    for (const verdict of verdicts) {
+      const { eventId, pdu } = verdict.candidate;
+      const record: EventRecord = {
+        eventId,
+        roomId: room.roomId,
+        pdu,
+        depth: pdu.depth,
+        status: verdict.status,
+        stateGroup: idOf(verdict.after.group),
+      };
+      if (verdict.reason !== undefined) record.rejectionReason = verdict.reason;
+      if (verdict.status === 'accepted') {
+        record.streamOrder = order++;
+        last = { eventId, streamOrder: record.streamOrder };
+      }
+      writes.push(settle(txn.events.add(record)));
+    }
+    // Marks after the adds: IndexedDB runs requests in order, so a target in this batch is there.
+    for (const mark of batch.marks) {
+      writes.push(
+        settle(
+          mark.kind === 'redactedBy'
+            ? txn.events.markRedacted(mark.target, mark.by)
+            : txn.events.markEdited(mark.target, mark.by),
+        ),
+      );
+    }
+    const record: RoomRecord = {
+      ...room,
+      heads: batch.heads,
+      stateGroup: idOf(batch.roomState.group),
+      unreadCount: room.unreadCount + batch.unread,
+    };
+    if (last !== undefined) {
+      record.streamPosition = last.streamOrder;
+      record.lastEventId = last.eventId;
+    }
+    writes.push(settle(txn.rooms.put(record)));
+    await Promise.all(writes);
+    return record;
+  });
+}
+
+/** Handles a request's failure at once (no unhandled rejection while others are issued); still rejects. */
+function settle<T>(request: Promise<T>): Promise<T> {
+  request.catch(() => undefined);
+  return request;
+}
