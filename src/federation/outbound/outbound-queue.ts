@@ -1,0 +1,140 @@
+/**
+ * The outbound transaction queue: PDUs and EDUs owed to other servers,
+ * persisted in the store's `outbound` object store (so a closed tab resumes)
+ * and sent per destination as `/send` transactions. See doc/federation.md,
+ * "Outbound queue".
+ */
+import { canonicalJsonBytes } from '../../core/canonical-json.js';
+import type { ServerName } from '../../core/ids.js';
+import type { JsonObject } from '../../core/json.js';
+import type { OutboundItem } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
+import type { FederationClient } from '../client.js';
+import { type BackoffPolicy, type OutboundTimers, realTimers } from './backoff.js';
+import { DestinationSender, type SenderContext } from './destination-sender.js';
+import type { DestinationStatus, OutboundEvent } from './outbound-events.js';
+
+/** What an OutboundQueue is built from. */
+export interface OutboundQueueOptions {
+  /** The node's store; the queue lives in its `outbound` object store. */
+  store: Store;
+  /** Sends the signed `/send` requests. */
+  client: Pick<FederationClient, 'request'>;
+  /** Our server name, read per transaction (the body's `origin`). */
+  origin: () => string;
+  /** Milliseconds since the epoch (`origin_server_ts`, retry times). */
+  now: () => number;
+  /** Schedules retries; default real timers (`clockTimers(clock)` in tests). */
+  timers?: OutboundTimers;
+  /** In [0, 1), for backoff jitter; default Math.random (seeded in tests). */
+  random?: () => number;
+  /** Backoff delays; default 1 s doubling to 1 h, 20 % jitter. */
+  backoff?: BackoffPolicy;
+  /** Told about deliveries, refused PDUs, retries, drops and store failures. */
+  onEvent?: (event: OutboundEvent) => void;
+}
+
+/** One thing to send: a PDU or an EDU, as it goes in the transaction body. */
+export type OutboundMessage = { pdu: JsonObject } | { edu: JsonObject };
+
+/** Queues and sends transactions to other servers. */
+export class OutboundQueue {
+  private readonly senders = new Map<ServerName, DestinationSender>();
+  private readonly ctx: SenderContext;
+  private started = false;
+
+  constructor(options: OutboundQueueOptions) {
+    this.ctx = {
+      store: options.store,
+      client: options.client,
+      origin: options.origin,
+      now: options.now,
+      timers: options.timers ?? realTimers,
+      random: options.random ?? Math.random,
+      backoff: options.backoff ?? {},
+      report: options.onEvent ?? (() => undefined),
+    };
+  }
+
+  /**
+   * Queues `message` for each of `destinations` (duplicates and our own name
+   * are skipped) in one store transaction, then wakes their senders. Resolves
+   * after the commit with the sequence numbers, in destination order. Throws
+   * CanonicalJsonError for a payload that cannot be sent (floats, ...), before
+   * writing anything.
+   */
+  async enqueue(destinations: readonly ServerName[], message: OutboundMessage): Promise<number[]> {
+    const kind: OutboundItem['kind'] = 'pdu' in message ? 'pdu' : 'edu';
+    const payload = 'pdu' in message ? message.pdu : message.edu;
+    canonicalJsonBytes(payload);
+    const self = this.ctx.origin();
+    const targets = [...new Set(destinations)].filter((d) => d !== self);
+    if (targets.length === 0) return [];
+    const seqs = await this.ctx.store.write(['outbound'], async (txn) => {
+      const out: number[] = [];
+      for (const destination of targets) {
+        out.push(await txn.outbound.enqueue({ destination, kind, payload }));
+      }
+      return out;
+    });
+    if (this.started) for (const destination of targets) this.sender(destination).kick();
+    return seqs;
+  }
+
+  /** Starts sending: resumes every destination with queued items (a reopened tab). */
+  async start(): Promise<void> {
+    this.started = true;
+    const queued = await this.ctx.store.read(['outbound'], (txn) => txn.outbound.destinations());
+    if (!this.started) return;
+    for (const sender of this.senders.values()) sender.resume();
+    for (const destination of queued) this.sender(destination).resume();
+  }
+
+  /**
+   * Stops sending. A request already on the wire completes (its items are
+   * removed if it succeeds and the store is still open); retries are cancelled.
+   */
+  stop(): void {
+    this.started = false;
+    for (const sender of this.senders.values()) sender.stop();
+  }
+
+  /** Tries `destination` now, ending its backoff: a link healed, the peer came online. */
+  wake(destination: ServerName): void {
+    if (this.started) this.sender(destination).wake();
+  }
+
+  /** Every destination with queued items or a sender, sorted by name. */
+  async status(): Promise<DestinationStatus[]> {
+    const counts = await this.ctx.store.read(['outbound'], async (txn) => {
+      const found = new Map<ServerName, number>();
+      for (const d of await txn.outbound.destinations()) found.set(d, await txn.outbound.count(d));
+      return found;
+    });
+    const names = new Set([...counts.keys(), ...this.senders.keys()]);
+    return [...names].sort().map((destination) => {
+      const queued = counts.get(destination) ?? 0;
+      const sender = this.senders.get(destination);
+      return sender ? sender.status(queued) : { destination, queued, inFlight: 0, failures: 0 };
+    });
+  }
+
+  /** Resolves when no destination has a send loop running (backoff timers may be pending). */
+  async whenIdle(): Promise<void> {
+    let busy = [...this.senders.values()].filter((sender) => sender.busy);
+    while (busy.length > 0) {
+      await Promise.all(busy.map((sender) => sender.idle()));
+      busy = [...this.senders.values()].filter((sender) => sender.busy);
+    }
+  }
+
+  private sender(destination: ServerName): DestinationSender {
+    let sender = this.senders.get(destination);
+    if (sender === undefined) {
+      sender = new DestinationSender(destination, this.ctx);
+      this.senders.set(destination, sender);
+      if (this.started) sender.resume();
+    }
+    return sender;
+  }
+}
