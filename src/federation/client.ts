@@ -9,7 +9,7 @@ import { buildXMatrix } from '../core/x-matrix.js';
 import type { IdentityRecord } from '../store/records.js';
 import { decodeJsonBody, encodeJson, JSON_CONTENT_TYPE } from './json-body.js';
 import { BadRemoteResponseError, RemoteMatrixError } from './remote-errors.js';
-import type { FederationRequest, FederationTransport } from './transport.js';
+import type { FederationRequest, FederationResponse, FederationTransport } from './transport.js';
 
 /** Responses larger than this are refused unless a request allows more. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -90,7 +90,8 @@ export class FederationClient {
         isJsonObject(parsed) && typeof parsed.errcode === 'string' ? parsed.errcode : 'M_UNKNOWN';
       const message =
         isJsonObject(parsed) && typeof parsed.error === 'string' ? parsed.error : 'no message';
-      throw new RemoteMatrixError(destination, response.status, errcode, message);
+      const retryAfterMs = response.status === 429 ? retryAfter(parsed, response) : undefined;
+      throw new RemoteMatrixError(destination, response.status, errcode, message, retryAfterMs);
     }
     if (!isJsonObject(parsed)) {
       throw new BadRemoteResponseError(destination, 'the body is not a JSON object');
@@ -101,4 +102,16 @@ export class FederationClient {
 
 function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * How long a rate-limited answer asks us to wait: the `Retry-After` header (in
+ * seconds; the spec's preferred form since v1.10) or the body's older
+ * `retry_after_ms`. Undefined when neither is a usable number.
+ */
+function retryAfter(body: unknown, response: FederationResponse): number | undefined {
+  const header = response.headers['retry-after'];
+  if (header !== undefined && /^[0-9]{1,9}$/.test(header.trim())) return Number(header) * 1000;
+  const ms = isJsonObject(body) ? body.retry_after_ms : undefined;
+  return typeof ms === 'number' && Number.isSafeInteger(ms) && ms >= 0 ? ms : undefined;
 }

@@ -9,6 +9,8 @@ export class RemoteMatrixError extends Error {
   override name = 'RemoteMatrixError';
   /** 5xx and 429 (rate limited) may succeed later; other refusals will not. */
   readonly retryable: boolean;
+  /** For a 429: how long the server asked us to wait, when it said. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     /** The server that answered. */
@@ -18,9 +20,11 @@ export class RemoteMatrixError extends Error {
     /** Its errcode, e.g. `M_FORBIDDEN`. */
     readonly errcode: string,
     message: string,
+    retryAfterMs?: number,
   ) {
     super(`${destination} answered ${httpStatus} ${errcode}: ${message}`);
     this.retryable = httpStatus >= 500 || httpStatus === 429;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 

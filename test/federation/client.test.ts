@@ -78,6 +78,24 @@ describe('FederationClient', () => {
         { name: 'RemoteMatrixError', errcode: 'M_LIMIT_EXCEEDED', retryable: true },
       ],
       [
+        'rate limited, with retry_after_ms',
+        json(429, '{"errcode":"M_LIMIT_EXCEEDED","error":"slow","retry_after_ms":1500}'),
+        { name: 'RemoteMatrixError', httpStatus: 429, retryAfterMs: 1500 },
+      ],
+      [
+        'rate limited, with a Retry-After header',
+        {
+          ...json(429, '{"errcode":"M_LIMIT_EXCEEDED","error":"slow","retry_after_ms":1500}'),
+          headers: { 'content-type': 'application/json', 'retry-after': '2' },
+        },
+        { name: 'RemoteMatrixError', httpStatus: 429, retryAfterMs: 2000 },
+      ],
+      [
+        'a 503 does not carry a wait',
+        json(503, '{"errcode":"M_UNKNOWN","error":"busy","retry_after_ms":1500}'),
+        { name: 'RemoteMatrixError', httpStatus: 503, retryAfterMs: undefined },
+      ],
+      [
         'a body over the limit',
         json(200, `{"a":"${'x'.repeat(200)}"}`),
         { name: 'BadRemoteResponseError' },
