@@ -1,0 +1,119 @@
+/**
+ * `PUT /_matrix/federation/v1/send/{txnId}`: a transaction of PDUs and EDUs
+ * from another server (server-server API, "Transactions").
+ *
+ * - body `{origin, origin_server_ts, pdus, edus?}`; at most 50 PDUs and 100
+ *   EDUs, else 400 M_BAD_JSON (the spec sets the limits, not the error);
+ *   `origin` must be the server that signed the request, else 403 M_FORBIDDEN;
+ * - an `(origin, txnId)` already answered gets the stored answer again and
+ *   nothing is processed; a duplicate arriving while the first is still being
+ *   processed waits for it and gets the same answer;
+ * - otherwise the PDUs go through `receivePdus` (with the key ring's lookup
+ *   and a fetchMissing asking the origin), then the answer `{pdus}` is stored
+ *   in `txnIds` (its own write, after receivePdus committed) and sent.
+ * - EDUs are accepted and ignored: none is implemented yet.
+ *
+ * A PDU that cannot be given an event ID (not an object, a room we are not
+ * in) has no key in `pdus`, so the answer leaves it out.
+ */
+
+import { MatrixError } from '../../core/errors.js';
+import type { KeyLookup } from '../../core/event-signing.js';
+import type { ServerName } from '../../core/ids.js';
+import { isJsonObject, type JsonObject } from '../../core/json.js';
+import type { InboundReport, ReceiveOptions } from '../../node/inbound/types.js';
+import type { Store } from '../../store/store.js';
+import type { AuthenticatedRoute } from '../server/route.js';
+import { type FetchMissingOptions, fetchMissingFrom } from './fetch-missing.js';
+
+/** Most PDUs in one transaction (spec). */
+export const MAX_TRANSACTION_PDUS = 50;
+/** Most EDUs in one transaction (spec). */
+export const MAX_TRANSACTION_EDUS = 100;
+/** Body limit of `/send`: 50 PDUs of at most 64 KiB, plus EDUs. */
+export const SEND_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** What the send route needs. */
+export interface SendRouteOptions {
+  node: {
+    receivePdus(origin: string, pdus: unknown[], options: ReceiveOptions): Promise<InboundReport>;
+  };
+  store: Store;
+  /** Key lookup for event signatures (KeyRing.lookup). */
+  keyLookup: KeyLookup;
+  /** How missing events are fetched from the origin. */
+  fetch: FetchMissingOptions;
+  now: () => number;
+}
+
+/** A transaction body, checked. */
+interface Transaction {
+  origin: string;
+  pdus: unknown[];
+}
+
+/** The `/send` route. */
+export function sendRoute(options: SendRouteOptions): AuthenticatedRoute {
+  const { node, store, keyLookup, now } = options;
+  const inFlight = new Map<string, Promise<JsonObject>>();
+
+  async function process(origin: ServerName, txnId: string, pdus: unknown[]): Promise<JsonObject> {
+    const seen = await store.read(['txnIds'], (txn) => txn.txnIds.get(origin, txnId));
+    if (seen !== undefined) return seen.result;
+    const fetchMissing = fetchMissingFrom(origin, options.fetch);
+    const report = await node.receivePdus(origin, pdus, { keyLookup, fetchMissing });
+    const result = { pdus: report.pdus } as unknown as JsonObject;
+    // Committed by receivePdus already; this write awaits nothing but IndexedDB.
+    await store.write(['txnIds'], (txn) =>
+      txn.txnIds.put({ origin, txnId, result, receivedTs: now() }),
+    );
+    return result;
+  }
+
+  return {
+    method: 'PUT',
+    path: '/_matrix/federation/v1/send/{txnId}',
+    auth: 'x-matrix',
+    maxBodyBytes: SEND_MAX_BODY_BYTES,
+    handle: async ({ origin, params, body }) => {
+      const transaction = readTransaction(body);
+      if (transaction.origin !== origin) {
+        throw new MatrixError(
+          'M_FORBIDDEN',
+          `The transaction's origin ${transaction.origin} is not the signing server ${origin}`,
+        );
+      }
+      const txnId = params.txnId!;
+      const key = JSON.stringify([origin, txnId]);
+      let answer = inFlight.get(key);
+      if (answer === undefined) {
+        answer = process(origin, txnId, transaction.pdus).finally(() => inFlight.delete(key));
+        inFlight.set(key, answer);
+      }
+      return { body: await answer };
+    },
+  };
+}
+
+/** Checks the body's shape and the transaction limits (400 M_BAD_JSON). */
+function readTransaction(body: JsonObject | undefined): Transaction {
+  if (body === undefined || !isJsonObject(body)) {
+    throw new MatrixError('M_BAD_JSON', 'A transaction body is required');
+  }
+  const { origin, origin_server_ts: ts, pdus, edus } = body;
+  if (typeof origin !== 'string') throw new MatrixError('M_BAD_JSON', 'origin must be a string');
+  if (typeof ts !== 'number' || !Number.isSafeInteger(ts)) {
+    throw new MatrixError('M_BAD_JSON', 'origin_server_ts must be an integer');
+  }
+  if (!Array.isArray(pdus)) throw new MatrixError('M_BAD_JSON', 'pdus must be an array');
+  if (pdus.length > MAX_TRANSACTION_PDUS) {
+    throw new MatrixError('M_BAD_JSON', `At most ${MAX_TRANSACTION_PDUS} PDUs per transaction`);
+  }
+  if (edus !== undefined && !Array.isArray(edus)) {
+    throw new MatrixError('M_BAD_JSON', 'edus must be an array');
+  }
+  if ((edus?.length ?? 0) > MAX_TRANSACTION_EDUS) {
+    throw new MatrixError('M_BAD_JSON', `At most ${MAX_TRANSACTION_EDUS} EDUs per transaction`);
+  }
+  return { origin, pdus };
+}
