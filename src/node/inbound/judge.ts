@@ -158,6 +158,8 @@ export class BatchJudge {
   private async stateAfter(id: EventId): Promise<KnownState | undefined> {
     const judged = this.byId.get(id);
     if (judged !== undefined) return judged.after;
+    // A head that no batch event cites (met by roomState and advance) may not be loaded yet.
+    await this.source.load([id]);
     const group = this.source.stored(id)?.stateGroup;
     if (group === undefined) return undefined;
     return { state: await this.source.state(group), group: { stored: group } };
