@@ -5,6 +5,7 @@
  */
 import { measureCrypto } from './crypto-bench.js';
 import { printSection } from './harness.js';
+import { measureInbound } from './inbound-bench.js';
 import { measureNodeSends } from './node-send-bench.js';
 import { measurePduCheck } from './pdu-check-bench.js';
 import { measureStateRes } from './state-res-bench.js';
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   printSection('State resolution', await measureStateRes(['11', '12']));
 
   printSection('Local sends in Node (fake-indexeddb)', await measureNodeSends());
+
+  printSection('Inbound transactions in Node (fake-indexeddb)', await measureInbound());
 
   if (process.env.TIDEPOOL_BENCH_BROWSER !== '0') {
     const { measureBrowserCrypto } = await import('./browser-crypto.js');
