@@ -33,6 +33,7 @@ import {
 import { exportIdentityFile } from './identity-file.js';
 import { InboundProcessor } from './inbound/inbound-processor.js';
 import type { InboundReport, ReceiveOptions } from './inbound/types.js';
+import { type JoinedRoom, writeJoinedRoom } from './join/store-joined-room.js';
 import { LocalWriter } from './local-writer.js';
 import {
   editDraft,
@@ -347,6 +348,23 @@ export class TidepoolNode implements NodeApi {
    */
   receivePdus(origin: string, pdus: unknown[], options: ReceiveOptions): Promise<InboundReport> {
     return this.inbound.receive(origin, pdus, options);
+  }
+
+  /**
+   * Stores a room joined through another server (a verified send_join answer,
+   * see src/federation/join/) in one write, under the room's lock, then tells
+   * listeners as for any commit: our join is a new timeline event.
+   */
+  async installJoinedRoom(joined: JoinedRoom): Promise<void> {
+    await this.writer.exclusive(joined.roomId, async () => {
+      await writeJoinedRoom(this.store, joined);
+      this.caches.invalidate(joined.roomId);
+    });
+    this.hub.emit([
+      { kind: 'timeline', roomId: joined.roomId, eventIds: [joined.join.eventId] },
+      { kind: 'state', roomId: joined.roomId },
+      { kind: 'rooms' },
+    ]);
   }
 
   /** Drops the in-memory state of a room that something other than this node wrote (federation). */

@@ -1,0 +1,209 @@
+/**
+ * One node's federation, wired together: the TidepoolNode and its store, a
+ * KeyRing, a FederationClient and a FederationServer (version, keys, the room
+ * endpoints, make_join/send_join) over one transport, the OutboundQueue
+ * (started on open, stopped on close), and the relay that queues our own
+ * events for each room's other servers (local-event-relay.ts). See
+ * doc/federation.md, "Joining rooms and the federated node".
+ *
+ * ```ts
+ * const fed = await FederatedNode.open({ node, store, identity, transport, now });
+ * network.addNode(name, fed.handle);            // or a libp2p / relay carrier
+ * await fed.joinRoom('!room:server', ['server']);
+ * await fed.close();                             // the node itself stays open
+ * ```
+ */
+
+import { MatrixError } from '../core/errors.js';
+import { isValidRoomAlias } from '../core/identifiers.js';
+import type { ServerName } from '../core/ids.js';
+import type { TidepoolNode } from '../node/node.js';
+import type { IdentityRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { FederationClient } from './client.js';
+import { FederationServer } from './federation-server.js';
+import { joinThrough } from './join/join-room.js';
+import { joinRoutes } from './join/join-routes.js';
+import { KeyRing, type NotaryConfig } from './keys/key-ring.js';
+import { LocalEventRelay } from './local-event-relay.js';
+import type { BackoffPolicy, OutboundTimers } from './outbound/backoff.js';
+import type { OutboundEvent } from './outbound/outbound-events.js';
+import { OutboundQueue } from './outbound/outbound-queue.js';
+import { roomRoutes } from './rooms/room-routes.js';
+import type { FederationRequest, FederationTransport, RequestHandler } from './transport.js';
+
+/** What a FederatedNode is built from. */
+export interface FederatedNodeOptions {
+  /** The node (not owned: `close` leaves it open). */
+  node: TidepoolNode;
+  /** The node's store: key cache, outbound queue, room reads. */
+  store: Store;
+  /** Our identity, read per use (key rotations apply at once). */
+  identity: () => IdentityRecord;
+  /** Carries our requests (memory network now, libp2p later). */
+  transport: FederationTransport;
+  now: () => number;
+  /** Outbound retry timers; default real timers (`clockTimers(clock)` in tests). */
+  timers?: OutboundTimers;
+  /** In [0, 1), for backoff jitter; default Math.random. */
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  /** Key notaries, asked when a server cannot give its keys itself. */
+  notaries?: readonly NotaryConfig[];
+  /** Told about deliveries, retries and drops of the outbound queue. */
+  onOutboundEvent?: (event: OutboundEvent) => void;
+  /** Told about failures: a 500 we answered, a relay or fetch error. */
+  onError?: (error: unknown, request?: FederationRequest) => void;
+}
+
+/** A TidepoolNode on the federation. */
+export class FederatedNode {
+  readonly keyRing: KeyRing;
+  readonly client: FederationClient;
+  readonly server: FederationServer;
+  readonly queue: OutboundQueue;
+  private readonly relay: LocalEventRelay;
+
+  private constructor(private readonly options: FederatedNodeOptions) {
+    const { node, store, identity, transport, now } = options;
+    const onError = options.onError;
+    this.client = new FederationClient({ transport, identity });
+    const ring: ConstructorParameters<typeof KeyRing>[0] = {
+      store,
+      client: this.client,
+      identity,
+      now,
+    };
+    if (options.notaries !== undefined) ring.notaries = options.notaries;
+    this.keyRing = new KeyRing(ring);
+    const serverOptions: ConstructorParameters<typeof FederationServer>[0] = {
+      identity,
+      keyRing: this.keyRing,
+      now,
+    };
+    if (onError !== undefined) serverOptions.onInternalError = onError;
+    this.server = new FederationServer(serverOptions);
+    const queue: ConstructorParameters<typeof OutboundQueue>[0] = {
+      store,
+      client: this.client,
+      origin: () => identity().serverName,
+      now,
+    };
+    if (options.timers !== undefined) queue.timers = options.timers;
+    if (options.random !== undefined) queue.random = options.random;
+    if (options.backoff !== undefined) queue.backoff = options.backoff;
+    if (options.onOutboundEvent !== undefined) queue.onEvent = options.onOutboundEvent;
+    this.queue = new OutboundQueue(queue);
+    const serverName = () => identity().serverName;
+    this.relay = new LocalEventRelay({
+      node,
+      store,
+      queue: this.queue,
+      serverName,
+      onError: (error) => onError?.(error),
+    });
+    const rooms: Parameters<typeof roomRoutes>[0] = {
+      node,
+      store,
+      client: this.client,
+      keyRing: this.keyRing,
+      identity,
+      now,
+    };
+    if (onError !== undefined) rooms.onFetchError = (error) => onError(error);
+    for (const route of roomRoutes(rooms)) this.server.register(route);
+    const joins = joinRoutes({
+      node,
+      store,
+      keyLookup: this.keyRing.lookup,
+      serverName,
+      now,
+      onJoinAccepted: (roomId, _eventId, pdu, origin) => this.relay.relayJoin(roomId, pdu, origin),
+    });
+    for (const route of joins) this.server.register(route);
+  }
+
+  /** Builds the federation of `options.node`, starts its outbound queue and relay. */
+  static async open(options: FederatedNodeOptions): Promise<FederatedNode> {
+    const federated = new FederatedNode(options);
+    await federated.relay.start();
+    await federated.queue.start();
+    return federated;
+  }
+
+  /** Our server name. */
+  get serverName(): string {
+    return this.options.identity().serverName;
+  }
+
+  /** Serves one federation request: give it to every carrier. */
+  get handle(): RequestHandler {
+    return this.server.handle;
+  }
+
+  /**
+   * Joins a room on other servers through the first of `via` that lets us in
+   * (make_join, send_join, every returned event verified, the room stored);
+   * returns the room ID. A room we are joined to already is answered at once.
+   * Aliases: only our own (their room is on this node); a remote alias needs
+   * `/query/directory`, not done yet. Fails with JoinFailedError (what each
+   * server answered) or MatrixError in words.
+   */
+  async joinRoom(roomIdOrAlias: string, via: readonly string[] = []): Promise<string> {
+    const { node, identity, now } = this.options;
+    const roomId = await this.resolveRoom(roomIdOrAlias);
+    const summary = (await node.rooms()).find((room) => room.roomId === roomId);
+    if (summary?.membership === 'join') return roomId;
+    return joinThrough(
+      {
+        client: this.client,
+        keyLookup: this.keyRing.lookup,
+        identity,
+        now,
+        install: async (joined, resident) => {
+          // The resident accepted our join before answering: it needs no copy.
+          this.relay.alreadyHeld(joined.join.eventId, [resident]);
+          await node.installJoinedRoom(joined);
+        },
+      },
+      roomId,
+      via,
+    );
+  }
+
+  /** Tries `destination` now (a link came up): ends its outbound backoff. */
+  wake(destination: string): void {
+    this.queue.wake(destination as ServerName);
+  }
+
+  /** Resolves when our events heard so far are queued and no destination is sending. */
+  async whenIdle(): Promise<void> {
+    await this.relay.idle();
+    await this.queue.whenIdle();
+  }
+
+  /** Stops the relay and the outbound queue (queued items stay stored). The node stays open. */
+  async close(): Promise<void> {
+    await this.relay.stop();
+    await this.relay.idle();
+    this.queue.stop();
+  }
+
+  private async resolveRoom(roomIdOrAlias: string): Promise<string> {
+    if (typeof roomIdOrAlias !== 'string' || roomIdOrAlias === '') {
+      throw new MatrixError('M_INVALID_PARAM', 'A room ID or alias is needed');
+    }
+    if (!roomIdOrAlias.startsWith('#')) return roomIdOrAlias;
+    if (!isValidRoomAlias(roomIdOrAlias)) {
+      throw new MatrixError('M_INVALID_PARAM', `${roomIdOrAlias} is not a valid room alias`);
+    }
+    const found = await this.options.store.read(['aliases'], (txn) =>
+      txn.aliases.get(roomIdOrAlias),
+    );
+    if (found !== undefined) return found.roomId;
+    throw new MatrixError(
+      'M_NOT_FOUND',
+      `The alias ${roomIdOrAlias} is not known here; join by room ID with a server to join through`,
+    );
+  }
+}

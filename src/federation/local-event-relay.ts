@@ -1,0 +1,120 @@
+/**
+ * Sends our own events to the other servers of each room. It listens to the
+ * node's `timeline` changes (after each commit) and, for each accepted event
+ * whose sender is on our server, queues the PDU for every other server with a
+ * joined member in the room's current state, plus the target's server of a
+ * membership event (an invitee, or someone kicked or banned, hears about it).
+ *
+ * No echo: events that came in from other servers (`/send`, send_join) also
+ * show up as timeline changes, but their senders are on other servers, so
+ * they are never sent on — our server name is the test, and another server
+ * cannot forge an event from our users (it would need our signature). The one
+ * inbound event the spec makes us relay, a join accepted through send_join,
+ * is queued explicitly (`relayJoin`). Changes are handled one at a time, in
+ * commit order, so each destination receives our events in the order we
+ * sent them.
+ */
+import { serverNameOf } from '../core/identifiers.js';
+import type { EventId, RoomId, ServerName } from '../core/ids.js';
+import type { JsonObject } from '../core/json.js';
+import type { Pdu } from '../core/pdu.js';
+import type { NodeChange } from '../node/api.js';
+import type { TidepoolNode } from '../node/node.js';
+import type { Store } from '../store/store.js';
+import type { OutboundQueue } from './outbound/outbound-queue.js';
+
+/** What the relay is built from. */
+export interface LocalEventRelayOptions {
+  node: Pick<TidepoolNode, 'subscribe' | 'unsubscribe' | 'members'>;
+  store: Store;
+  queue: Pick<OutboundQueue, 'enqueue'>;
+  serverName: () => string;
+  /** Told about failures (a store error while queueing); the relay goes on. */
+  onError?: (error: unknown) => void;
+}
+
+/** Queues local events for the room's other servers. */
+export class LocalEventRelay {
+  private chain: Promise<void> = Promise.resolve();
+  private subscription: number | undefined;
+  /** Servers known to have an event already (the resident that answered our send_join). */
+  private readonly holders = new Map<EventId, Set<string>>();
+
+  constructor(private readonly options: LocalEventRelayOptions) {}
+
+  /** Starts listening to the node. */
+  async start(): Promise<void> {
+    this.subscription = await this.options.node.subscribe((change) => this.onChange(change));
+  }
+
+  /** Stops listening; work already queued in memory still runs (see `idle`). */
+  async stop(): Promise<void> {
+    if (this.subscription !== undefined) await this.options.node.unsubscribe(this.subscription);
+    this.subscription = undefined;
+  }
+
+  /** Resolves when every change heard so far has been queued. */
+  async idle(): Promise<void> {
+    let last: Promise<void> | undefined;
+    while (last !== this.chain) {
+      last = this.chain;
+      await last;
+    }
+  }
+
+  /** Notes that `servers` have `eventId` already: it is not queued for them. */
+  alreadyHeld(eventId: EventId, servers: readonly string[]): void {
+    this.holders.set(eventId, new Set(servers));
+  }
+
+  /** Queues a join another server sent us through send_join for the room's other servers. */
+  relayJoin(roomId: RoomId, pdu: Pdu, origin: string): void {
+    this.run(async () => {
+      const targets = (await this.joinedServers(roomId)).filter((s) => s !== origin);
+      await this.options.queue.enqueue(targets, { pdu: pdu as JsonObject });
+    });
+  }
+
+  /** The servers, other than ours, with a joined member in the room's current state. */
+  async joinedServers(roomId: string): Promise<ServerName[]> {
+    const members = await this.options.node.members(roomId);
+    const servers = new Set<ServerName>();
+    for (const member of members) {
+      const server = serverNameOf(member.userId);
+      if (member.membership === 'join' && server !== undefined) servers.add(server as ServerName);
+    }
+    servers.delete(this.options.serverName() as ServerName);
+    return [...servers].sort();
+  }
+
+  private onChange(change: NodeChange): void {
+    if (change.kind !== 'timeline') return;
+    this.run(() => this.forward(change.roomId, change.eventIds));
+  }
+
+  private run(task: () => Promise<void>): void {
+    this.chain = this.chain.then(task).catch((error) => this.options.onError?.(error));
+  }
+
+  private async forward(roomId: string, eventIds: string[]): Promise<void> {
+    const us = this.options.serverName();
+    const records = await this.options.store.read(['events'], (txn) =>
+      Promise.all(eventIds.map((id) => txn.events.get(id as EventId))),
+    );
+    const ours = records.filter(
+      (r) => r !== undefined && r.status === 'accepted' && serverNameOf(r.pdu.sender) === us,
+    );
+    if (ours.length === 0) return;
+    const joined = await this.joinedServers(roomId);
+    for (const record of ours) {
+      const { pdu } = record!;
+      const targets = new Set<string>(joined);
+      const target = pdu.type === 'm.room.member' ? serverNameOf(pdu.state_key ?? '') : undefined;
+      if (target !== undefined) targets.add(target);
+      const held = this.holders.get(record!.eventId);
+      this.holders.delete(record!.eventId);
+      const destinations = [...targets].filter((s) => s !== us && !held?.has(s)) as ServerName[];
+      await this.options.queue.enqueue(destinations, { pdu: pdu as JsonObject });
+    }
+  }
+}
