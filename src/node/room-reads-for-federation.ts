@@ -7,7 +7,8 @@
  * read is a short read transaction; nothing here writes.
  */
 import type { EventId, RoomId } from '../core/ids.js';
-import type { Pdu, StateKey } from '../core/pdu.js';
+import type { JsonObject } from '../core/json.js';
+import { type Pdu, type StateKey, stateKeyOf } from '../core/pdu.js';
 import { roomVersionRules } from '../core/room-versions.js';
 import { resolveState } from '../core/state-res/resolve-state.js';
 import type { EventRecord, RoomRecord } from '../store/records.js';
@@ -96,6 +97,20 @@ export class RoomReadsForFederation {
       states,
       this.source.pdus,
     ) as StateMap;
+  }
+
+  /**
+   * The content of the current state event (`type`, `stateKey`), or undefined
+   * when the room's current state has none (e.g. `m.room.server_acl`, a
+   * user's `m.room.member`).
+   */
+  async currentStateContent(
+    room: RoomRecord,
+    type: string,
+    stateKey = '',
+  ): Promise<JsonObject | undefined> {
+    const id = (await this.currentState(room)).get(stateKeyOf(type, stateKey));
+    return id === undefined ? undefined : (await this.pdus([id]))[0]?.content;
   }
 
   /** The PDUs of `ids` that are stored, in `ids` order. */

@@ -7,6 +7,7 @@ export {
   historyRoutes,
   MAX_WALK_EVENTS,
 } from './history-routes.js';
+export { aclAllows, aclForbidden, requireAclAllows, withRoomAcl } from './room-acl.js';
 export { type RoomRoutesOptions, roomRoutes } from './room-routes.js';
 export {
   MAX_TRANSACTION_EDUS,

@@ -15,6 +15,7 @@ import { roomVersionRules } from '../../core/room-versions.js';
 import { RoomReadsForFederation } from '../../node/room-reads-for-federation.js';
 import type { EventRecord, RoomRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
+import { requireAclAllows } from './room-acl.js';
 import { eventVisibleTo, factsFor, serverJoinedIn } from './server-visibility.js';
 
 /** A room opened for one request from `origin`. */
@@ -26,11 +27,15 @@ export interface RoomAccess {
   inRoomNow: boolean;
 }
 
-/** Opens `roomId` for `origin`; M_NOT_FOUND when this node does not have the room. */
+/**
+ * Opens `roomId` for `origin`; M_NOT_FOUND when this node does not have the
+ * room, M_FORBIDDEN when the room's server ACL denies `origin` (room-acl.ts).
+ */
 export async function openRoom(store: Store, roomId: string, origin: string): Promise<RoomAccess> {
   const reads = new RoomReadsForFederation(store, roomId as RoomId);
   const room = await reads.room();
   if (room === undefined) throw new MatrixError('M_NOT_FOUND', `Unknown room ${roomId}`);
+  await requireAclAllows(reads, room, origin);
   const inRoomNow = await serverJoinedIn(reads, await reads.currentState(room), origin);
   return { reads, room, origin, inRoomNow };
 }

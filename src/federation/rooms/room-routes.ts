@@ -35,6 +35,8 @@ export interface RoomRoutesOptions {
   now: () => number;
   /** Told about failed missing-event fetches (logs). */
   onFetchError?: (error: unknown) => void;
+  /** Takes `/send`'s EDUs (a FederationEdus); absent: EDUs are ignored. */
+  edus?: SendRouteOptions['edus'];
 }
 
 /** Every room endpoint. */
@@ -43,8 +45,10 @@ export function roomRoutes(options: RoomRoutesOptions): AuthenticatedRoute[] {
   const serverName = () => identity().serverName;
   const fetch: SendRouteOptions['fetch'] = { client };
   if (options.onFetchError !== undefined) fetch.onError = options.onFetchError;
+  const send: SendRouteOptions = { node, store, keyLookup: keyRing.lookup, fetch, now };
+  if (options.edus !== undefined) send.edus = options.edus;
   return [
-    sendRoute({ node, store, keyLookup: keyRing.lookup, fetch, now }),
+    sendRoute(send),
     ...eventRoutes({ store, serverName, now }),
     ...historyRoutes({ store, serverName, now }),
   ];

@@ -11,20 +11,28 @@
  * - otherwise the PDUs go through `receivePdus` (with the key ring's lookup
  *   and a fetchMissing asking the origin), then the answer `{pdus}` is stored
  *   in `txnIds` (its own write, after receivePdus committed) and sent.
- * - EDUs are accepted and ignored: none is implemented yet.
+ * - server ACLs: a PDU of a room whose current `m.room.server_acl` denies
+ *   the origin answers `{error}` and is not processed; the rest of the
+ *   transaction goes on (server-server API, "Server Access Control Lists");
+ * - EDUs go to `edus.receive` after the PDUs (it applies the ACL per room
+ *   and never fails the transaction); without `edus` they are ignored.
  *
  * A PDU that cannot be given an event ID (not an object, a room we are not
  * in) has no key in `pdus`, so the answer leaves it out.
  */
 
 import { MatrixError } from '../../core/errors.js';
+import { eventIdFor } from '../../core/event-hashes.js';
 import type { KeyLookup } from '../../core/event-signing.js';
-import type { ServerName } from '../../core/ids.js';
+import type { RoomId, ServerName } from '../../core/ids.js';
 import { isJsonObject, type JsonObject } from '../../core/json.js';
+import type { RoomVersionId } from '../../core/room-versions.js';
 import type { InboundReport, ReceiveOptions } from '../../node/inbound/types.js';
+import { RoomReadsForFederation } from '../../node/room-reads-for-federation.js';
 import type { Store } from '../../store/store.js';
 import type { AuthenticatedRoute } from '../server/route.js';
 import { type FetchMissingOptions, fetchMissingFrom } from './fetch-missing.js';
+import { aclAllows } from './room-acl.js';
 
 /** Most PDUs in one transaction (spec). */
 export const MAX_TRANSACTION_PDUS = 50;
@@ -44,12 +52,15 @@ export interface SendRouteOptions {
   /** How missing events are fetched from the origin. */
   fetch: FetchMissingOptions;
   now: () => number;
+  /** Takes the transaction's EDUs (edu/federation-edus.ts); absent: EDUs are ignored. */
+  edus?: { receive(origin: string, edus: readonly unknown[]): Promise<unknown> };
 }
 
 /** A transaction body, checked. */
 interface Transaction {
   origin: string;
   pdus: unknown[];
+  edus: unknown[];
 }
 
 /** The `/send` route. */
@@ -57,16 +68,20 @@ export function sendRoute(options: SendRouteOptions): AuthenticatedRoute {
   const { node, store, keyLookup, now } = options;
   const inFlight = new Map<string, Promise<JsonObject>>();
 
-  async function process(origin: ServerName, txnId: string, pdus: unknown[]): Promise<JsonObject> {
-    const seen = await store.read(['txnIds'], (txn) => txn.txnIds.get(origin, txnId));
+  async function process(origin: ServerName, txnId: string, txn: Transaction): Promise<JsonObject> {
+    const seen = await store.read(['txnIds'], (t) => t.txnIds.get(origin, txnId));
     if (seen !== undefined) return seen.result;
+    const { allowed, denied } = await splitByAcl(store, origin, txn.pdus);
     const fetchMissing = fetchMissingFrom(origin, options.fetch);
-    const report = await node.receivePdus(origin, pdus, { keyLookup, fetchMissing });
-    const result = { pdus: report.pdus } as unknown as JsonObject;
+    const report = await node.receivePdus(origin, allowed, { keyLookup, fetchMissing });
+    const result = { pdus: { ...denied, ...report.pdus } } as unknown as JsonObject;
     // Committed by receivePdus already; this write awaits nothing but IndexedDB.
     await store.write(['txnIds'], (txn) =>
       txn.txnIds.put({ origin, txnId, result, receivedTs: now() }),
     );
+    if (options.edus !== undefined && txn.edus.length > 0) {
+      await options.edus.receive(origin, txn.edus).catch(() => undefined);
+    }
     return result;
   }
 
@@ -87,7 +102,7 @@ export function sendRoute(options: SendRouteOptions): AuthenticatedRoute {
       const key = JSON.stringify([origin, txnId]);
       let answer = inFlight.get(key);
       if (answer === undefined) {
-        answer = process(origin, txnId, transaction.pdus).finally(() => inFlight.delete(key));
+        answer = process(origin, txnId, transaction).finally(() => inFlight.delete(key));
         inFlight.set(key, answer);
       }
       return { body: await answer };
@@ -115,5 +130,48 @@ function readTransaction(body: JsonObject | undefined): Transaction {
   if ((edus?.length ?? 0) > MAX_TRANSACTION_EDUS) {
     throw new MatrixError('M_BAD_JSON', `At most ${MAX_TRANSACTION_EDUS} EDUs per transaction`);
   }
-  return { origin, pdus };
+  return { origin, pdus, edus: edus ?? [] };
+}
+
+/**
+ * Splits PDUs into those to process and, by event ID, the error answers of
+ * those whose room's server ACL denies `origin`. PDUs without a room we have
+ * are left to `receivePdus` (which answers them itself).
+ */
+async function splitByAcl(
+  store: Store,
+  origin: string,
+  pdus: unknown[],
+): Promise<{ allowed: unknown[]; denied: Record<string, { error: string }> }> {
+  const rooms = new Map<string, { allows: boolean; roomVersion: string } | undefined>();
+  const allowed: unknown[] = [];
+  const denied: Record<string, { error: string }> = {};
+  for (const pdu of pdus) {
+    const roomId = isJsonObject(pdu) && typeof pdu.room_id === 'string' ? pdu.room_id : undefined;
+    if (roomId === undefined) {
+      allowed.push(pdu);
+      continue;
+    }
+    if (!rooms.has(roomId)) {
+      const reads = new RoomReadsForFederation(store, roomId as RoomId);
+      const room = await reads.room();
+      rooms.set(
+        roomId,
+        room && { allows: await aclAllows(reads, room, origin), roomVersion: room.roomVersion },
+      );
+    }
+    const room = rooms.get(roomId);
+    if (room === undefined || room.allows) {
+      allowed.push(pdu);
+      continue;
+    }
+    try {
+      denied[eventIdFor(pdu as JsonObject, room.roomVersion as RoomVersionId)] = {
+        error: `${origin} is denied by the server ACL of ${roomId}`,
+      };
+    } catch {
+      // No event ID can be given: left out of the answer, like any unkeyed PDU.
+    }
+  }
+  return { allowed, denied };
 }
