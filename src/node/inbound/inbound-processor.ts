@@ -156,14 +156,18 @@ export class InboundProcessor {
   ): Promise<void> {
     const fetch = options.fetchMissing;
     for (let round = 0; fetch !== undefined && round < MAX_FETCH_ROUNDS; round++) {
+      const prevs = new Set([...batch.values()].flatMap((c) => c.pdu.prev_events as EventId[]));
       const cited = [...batch.values()].flatMap((c) => [
         ...c.pdu.prev_events,
         ...c.pdu.auth_events,
-      ]);
-      await source.load(cited as EventId[]);
-      const missing = [...new Set(cited as EventId[])].filter(
-        (id) => !batch.has(id) && source.stored(id)?.stateGroup === undefined,
-      );
+      ]) as EventId[];
+      await source.load(cited);
+      // A prev event needs its state (an outlier has none); an auth event only needs to be stored.
+      const missing = [...new Set(cited)].filter((id) => {
+        if (batch.has(id)) return false;
+        const stored = source.stored(id);
+        return prevs.has(id) ? stored?.stateGroup === undefined : stored === undefined;
+      });
       if (missing.length === 0) return;
       const latest = [...batch.values()]
         .filter((c) =>
