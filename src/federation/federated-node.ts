@@ -21,6 +21,7 @@ import type { TidepoolNode } from '../node/node.js';
 import type { IdentityRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { FederationClient } from './client.js';
+import { FederationEdus } from './edu/federation-edus.js';
 import { FederationServer } from './federation-server.js';
 import { joinThrough } from './join/join-room.js';
 import { joinRoutes } from './join/join-routes.js';
@@ -29,6 +30,7 @@ import { LocalEventRelay } from './local-event-relay.js';
 import type { BackoffPolicy, OutboundTimers } from './outbound/backoff.js';
 import type { OutboundEvent } from './outbound/outbound-events.js';
 import { OutboundQueue } from './outbound/outbound-queue.js';
+import { withRoomAcl } from './rooms/room-acl.js';
 import { roomRoutes } from './rooms/room-routes.js';
 import type { FederationRequest, FederationTransport, RequestHandler } from './transport.js';
 
@@ -62,6 +64,8 @@ export class FederatedNode {
   readonly client: FederationClient;
   readonly server: FederationServer;
   readonly queue: OutboundQueue;
+  /** Typing and receipts: received, held, and sent to the room's other servers. */
+  readonly edus: FederationEdus;
   private readonly relay: LocalEventRelay;
 
   private constructor(private readonly options: FederatedNodeOptions) {
@@ -102,6 +106,14 @@ export class FederatedNode {
       serverName,
       onError: (error) => onError?.(error),
     });
+    const edus: ConstructorParameters<typeof FederationEdus>[0] = {
+      store,
+      queue: this.queue,
+      serverName,
+      now,
+    };
+    if (options.timers !== undefined) edus.timers = options.timers;
+    this.edus = new FederationEdus(edus);
     const rooms: Parameters<typeof roomRoutes>[0] = {
       node,
       store,
@@ -109,6 +121,7 @@ export class FederatedNode {
       keyRing: this.keyRing,
       identity,
       now,
+      edus: this.edus,
     };
     if (onError !== undefined) rooms.onFetchError = (error) => onError(error);
     for (const route of roomRoutes(rooms)) this.server.register(route);
@@ -120,7 +133,8 @@ export class FederatedNode {
       now,
       onJoinAccepted: (roomId, _eventId, pdu, origin) => this.relay.relayJoin(roomId, pdu, origin),
     });
-    for (const route of joins) this.server.register(route);
+    // make_join and send_join answer 403 to servers the room's ACL denies.
+    for (const route of joins) this.server.register(withRoomAcl(route, store));
   }
 
   /** Builds the federation of `options.node`, starts its outbound queue and relay. */
@@ -187,6 +201,7 @@ export class FederatedNode {
     await this.relay.stop();
     await this.relay.idle();
     this.queue.stop();
+    this.edus.close();
   }
 
   private async resolveRoom(roomIdOrAlias: string): Promise<string> {
