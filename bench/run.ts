@@ -4,6 +4,7 @@
  * met or NOT met.
  */
 import { measureCrypto } from './crypto-bench.js';
+import { measureFederation } from './federation-bench.js';
 import { printSection } from './harness.js';
 import { measureInbound } from './inbound-bench.js';
 import { measureNodeSends } from './node-send-bench.js';
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   printSection('Local sends in Node (fake-indexeddb)', await measureNodeSends());
 
   printSection('Inbound transactions in Node (fake-indexeddb)', await measureInbound());
+
+  printSection('Federation in Node (in-memory network, fake-indexeddb)', await measureFederation());
 
   if (process.env.TIDEPOOL_BENCH_BROWSER !== '0') {
     const { measureBrowserCrypto } = await import('./browser-crypto.js');

@@ -1,11 +1,15 @@
+import { decodeBase64, encodeBase64 } from './base64.js';
+import { ed25519Verify } from './crypto/ed25519.js';
+import { sha256 } from './crypto/sha256.js';
 import { InvalidInputError } from './errors.js';
 import { contentHash, withContentHash } from './event-hashes.js';
 import { isValidKeyId, isValidServerName, isValidUserId, serverNameOf } from './identifiers.js';
+import type { EventId } from './ids.js';
 import type { JsonObject } from './json.js';
 import { isJsonObject } from './json.js';
 import type { Pdu, UnsignedPdu } from './pdu.js';
 import { type RoomVersionLike, redact, rulesFor } from './redaction.js';
-import { type Signable, signJson, verifyJson } from './signing.js';
+import { type Signable, signedBytes, signJson, verifyJson } from './signing.js';
 
 /**
  * Signing events and checking received ones (server-server API, "Signing
@@ -51,9 +55,9 @@ export function keyLookupFromMap(
 /** The outcome of verifyEvent. */
 export type VerifyEventResult =
   /** Signatures and content hash check out: keep the event as it came. */
-  | { status: 'valid'; pdu: Pdu }
+  | { status: 'valid'; pdu: Pdu; eventId: EventId }
   /** Signatures check out but the content hash does not: keep only the redacted form. */
-  | { status: 'redacted'; pdu: Pdu; reason: string }
+  | { status: 'redacted'; pdu: Pdu; eventId: EventId; reason: string }
   /** A required signature is missing or wrong: drop the event. */
   | { status: 'rejected'; reason: string };
 
@@ -168,16 +172,26 @@ export async function verifyEvent(
   const required = requiredSigners(redacted as JsonObject);
   if ('error' in required) return { status: 'rejected', reason: required.error };
 
+  // The bytes every signature covers are also what the reference hash hashes
+  // (the redacted event without `signatures` and `unsigned`): computed once,
+  // they give both the signature checks and the event ID.
+  let signed: Uint8Array;
+  try {
+    signed = signedBytes(redacted as Signable);
+  } catch (cause) {
+    return { status: 'rejected', reason: `not canonical JSON: ${describe(cause)}` };
+  }
   const ts = typeof pdu.origin_server_ts === 'number' ? pdu.origin_server_ts : 0;
   const signatures: unknown = redacted.signatures;
   for (const server of required.servers) {
-    const outcome = await checkServer(redacted, signatures, server, ts, keys);
+    const outcome = await checkServer(signed, signatures, server, ts, keys);
     if (outcome !== undefined) return { status: 'rejected', reason: outcome };
   }
+  const eventId = `$${encodeBase64(sha256(signed), { urlSafe: true })}` as EventId;
 
   const expected = isJsonObject(pdu.hashes) ? pdu.hashes.sha256 : undefined;
   if (typeof expected !== 'string') {
-    return { status: 'redacted', pdu: redacted, reason: 'no sha256 content hash' };
+    return { status: 'redacted', pdu: redacted, eventId, reason: 'no sha256 content hash' };
   }
   let actual: string;
   try {
@@ -186,18 +200,19 @@ export async function verifyEvent(
     return {
       status: 'redacted',
       pdu: redacted,
+      eventId,
       reason: `content not hashable: ${describe(cause)}`,
     };
   }
   if (actual !== expected) {
-    return { status: 'redacted', pdu: redacted, reason: 'content hash does not match' };
+    return { status: 'redacted', pdu: redacted, eventId, reason: 'content hash does not match' };
   }
-  return { status: 'valid', pdu };
+  return { status: 'valid', pdu, eventId };
 }
 
-/** Undefined when `server` signed `redacted`; otherwise why not. */
+/** Undefined when `server` signed `signed` (the redacted event's signing bytes); otherwise why not. */
 async function checkServer(
-  redacted: Pdu,
+  signed: Uint8Array,
   signatures: unknown,
   server: string,
   ts: number,
@@ -212,11 +227,22 @@ async function checkServer(
     const key = await keys(server, keyId, ts);
     if (key === undefined) continue;
     sawKnownKey = true;
-    if (await verifyJson(redacted as Signable, server, keyId, key)) return undefined;
+    if (await verifySignature(ours[keyId] as string, signed, key)) return undefined;
   }
   return sawKnownKey
     ? `bad signature from ${server}`
     : `no signature from ${server} under a known key`;
+}
+
+/** A malformed signature verifies as false, like a wrong one. */
+async function verifySignature(encoded: string, message: Uint8Array, key: Uint8Array) {
+  let signature: Uint8Array;
+  try {
+    signature = decodeBase64(encoded);
+  } catch {
+    return false;
+  }
+  return ed25519Verify(signature, message, key);
 }
 
 function describe(cause: unknown): string {

@@ -41,18 +41,21 @@ export async function admit(
   } catch (cause) {
     return { ok: false, error: `invalid PDU: ${message(cause)}` };
   }
-  const eventId = eventIdFor(pdu, rules);
-  if (pdu.room_id !== roomId) return { ok: false, eventId, error: 'PDU has no room_id' };
+  // The event ID comes out of the signature check (it hashes the same bytes);
+  // it is computed on its own only when the check cannot run or fails.
+  const idOf = () => eventIdFor(pdu, rules);
+  if (pdu.room_id !== roomId) return { ok: false, eventId: idOf(), error: 'PDU has no room_id' };
   // 2. Signatures (all versions): the sender's server (and a restricted join's authoriser), else dropped.
   let verified: Awaited<ReturnType<typeof verifyEvent>>;
   try {
     verified = await verifyEvent(pdu, rules, keyLookup);
   } catch (cause) {
-    return { ok: false, eventId, error: `cannot check signatures: ${message(cause)}` };
+    return { ok: false, eventId: idOf(), error: `cannot check signatures: ${message(cause)}` };
   }
   if (verified.status === 'rejected') {
-    return { ok: false, eventId, error: `signature check failed: ${verified.reason}` };
+    return { ok: false, eventId: idOf(), error: `signature check failed: ${verified.reason}` };
   }
+  const { eventId } = verified;
   // 3. Hashes (all versions): a wrong content hash keeps only the redacted form.
   if (verified.status === 'redacted') {
     return {

@@ -69,7 +69,11 @@ describe('room version 12: the room ID is the create event reference hash', () =
 
   it('verifies and validates as a v12 create event without room_id', async () => {
     const signed = await signEvent(create, '12', 'example.org', 'ed25519:1', seed);
-    expect(await verifyEvent(signed, '12', keys)).toEqual({ status: 'valid', pdu: signed });
+    expect(await verifyEvent(signed, '12', keys)).toEqual({
+      status: 'valid',
+      pdu: signed,
+      eventId: eventIdFor(signed, '12'),
+    });
     expect(validatePdu(signed, '12')).toBe(signed);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { publicKeyFromSeed } from '../../../src/core/crypto/ed25519.js';
-import { withContentHash } from '../../../src/core/event-hashes.js';
+import { eventIdFor, withContentHash } from '../../../src/core/event-hashes.js';
 import {
   type KeyLookup,
   keyLookupFromMap,
@@ -95,6 +95,25 @@ describe('signHashedEvent', () => {
 });
 
 describe('verifyEvent', () => {
+  it.each(['10', '11', '12'] as const)(
+    'gives the event ID (reference hash) of valid and redacted events (v%s)',
+    async (version) => {
+      const signed = await signEvent(
+        member({ membership: 'join', displayname: 'J' }),
+        version,
+        'a.example',
+        'ed25519:a',
+        seedA,
+      );
+      const valid = await verifyEvent(signed, version, keys);
+      expect(valid).toMatchObject({ status: 'valid', eventId: eventIdFor(signed, version) });
+      // Tampered content: same signatures, same redacted form, same event ID.
+      const tampered = { ...signed, content: { ...signed.content, displayname: 'X' } };
+      const redacted = await verifyEvent(tampered, version, keys);
+      expect(redacted).toMatchObject({ status: 'redacted', eventId: eventIdFor(signed, version) });
+    },
+  );
+
   it('accepts an event signed by its sender server', async () => {
     const signed = await signEvent(
       member({ membership: 'join' }),

@@ -248,7 +248,11 @@ describe('signing properties', () => {
         version.chain((v) => fc.tuple(fc.constant(v), unsignedPdu(v))),
         async ([v, pdu]) => {
           const signed = await signEvent(pdu, v, server, keyId, seed);
-          expect(await verifyEvent(signed, v, keys)).toEqual({ status: 'valid', pdu: signed });
+          expect(await verifyEvent(signed, v, keys)).toEqual({
+            status: 'valid',
+            pdu: signed,
+            eventId: eventIdFor(signed, v),
+          });
           expect(validatePdu(signed, v)).toBe(signed);
         },
       ),

@@ -81,7 +81,11 @@ describe('spec event signing vectors (room version 10 redaction)', () => {
 
       it('verifies as valid', async () => {
         const result = await verifyEvent(expected, '10', keys);
-        expect(result).toEqual({ status: 'valid', pdu: expected });
+        expect(result).toEqual({
+          status: 'valid',
+          pdu: expected,
+          eventId: eventIdFor(expected, '10'),
+        });
       });
 
       it('does not verify under the v11 algorithm (origin is not covered there)', async () => {
@@ -121,7 +125,11 @@ describe('spec event signing vectors, derived v11 signatures', () => {
         );
         expect(signed.signatures?.[server]?.[keyId]).toBe(v11Signatures[i]);
         expect(signed.hashes.sha256).toBe((vector.expected_signed as unknown as Pdu).hashes.sha256);
-        expect(await verifyEvent(signed, version, keys)).toEqual({ status: 'valid', pdu: signed });
+        expect(await verifyEvent(signed, version, keys)).toEqual({
+          status: 'valid',
+          pdu: signed,
+          eventId: eventIdFor(signed, version),
+        });
         // ...and the v10 signature does not hold under v11 rules, nor the reverse.
         expect(await verifyEvent(signed, '10', keys)).toMatchObject({ status: 'rejected' });
       });
