@@ -1,7 +1,8 @@
 /**
  * One node's federation, wired together: the TidepoolNode and its store, a
  * KeyRing, a FederationClient and a FederationServer (version, keys, the room
- * endpoints, make_join/send_join) over one transport, the OutboundQueue
+ * endpoints, make_join/send_join, the directory and profile queries,
+ * publicRooms) over one transport, the OutboundQueue
  * (started on open, stopped on close), and the relay that queues our own
  * events for each room's other servers (local-event-relay.ts). See
  * doc/federation.md, "Joining rooms and the federated node".
@@ -15,12 +16,15 @@
  */
 
 import { MatrixError } from '../core/errors.js';
-import { isValidRoomAlias } from '../core/identifiers.js';
+import { isValidRoomAlias, serverNameOf } from '../core/identifiers.js';
 import type { ServerName } from '../core/ids.js';
 import type { TidepoolNode } from '../node/node.js';
 import type { IdentityRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { FederationClient } from './client.js';
+import { publicRoomsRoutes } from './directory/public-rooms-routes.js';
+import { queryRoutes } from './directory/query-routes.js';
+import { resolveRemoteAlias } from './directory/resolve-alias.js';
 import { FederationEdus } from './edu/federation-edus.js';
 import { FederationServer } from './federation-server.js';
 import { joinThrough } from './join/join-room.js';
@@ -135,6 +139,8 @@ export class FederatedNode {
     });
     // make_join and send_join answer 403 to servers the room's ACL denies.
     for (const route of joins) this.server.register(withRoomAcl(route, store));
+    for (const route of queryRoutes({ node, store, serverName })) this.server.register(route);
+    for (const route of publicRoomsRoutes({ node, store })) this.server.register(route);
   }
 
   /** Builds the federation of `options.node`, starts its outbound queue and relay. */
@@ -159,13 +165,14 @@ export class FederatedNode {
    * Joins a room on other servers through the first of `via` that lets us in
    * (make_join, send_join, every returned event verified, the room stored);
    * returns the room ID. A room we are joined to already is answered at once.
-   * Aliases: only our own (their room is on this node); a remote alias needs
-   * `/query/directory`, not done yet. Fails with JoinFailedError (what each
-   * server answered) or MatrixError in words.
+   * Aliases: ours resolve locally; another server's through its
+   * `/query/directory`, then the join goes through the servers it names, the
+   * alias's server, then `via`. Fails with JoinFailedError (what each server
+   * answered), AliasNotResolvedError, or MatrixError in words.
    */
   async joinRoom(roomIdOrAlias: string, via: readonly string[] = []): Promise<string> {
     const { node, identity, now } = this.options;
-    const roomId = await this.resolveRoom(roomIdOrAlias);
+    const { roomId, servers } = await this.resolveRoom(roomIdOrAlias);
     const summary = (await node.rooms()).find((room) => room.roomId === roomId);
     if (summary?.membership === 'join') return roomId;
     return joinThrough(
@@ -181,7 +188,7 @@ export class FederatedNode {
         },
       },
       roomId,
-      via,
+      [...servers, ...via],
     );
   }
 
@@ -204,21 +211,24 @@ export class FederatedNode {
     this.edus.close();
   }
 
-  private async resolveRoom(roomIdOrAlias: string): Promise<string> {
+  /** The room an ID or alias names, and the servers an alias's directory suggests joining through. */
+  private async resolveRoom(roomIdOrAlias: string): Promise<{ roomId: string; servers: string[] }> {
     if (typeof roomIdOrAlias !== 'string' || roomIdOrAlias === '') {
       throw new MatrixError('M_INVALID_PARAM', 'A room ID or alias is needed');
     }
-    if (!roomIdOrAlias.startsWith('#')) return roomIdOrAlias;
+    if (!roomIdOrAlias.startsWith('#')) return { roomId: roomIdOrAlias, servers: [] };
     if (!isValidRoomAlias(roomIdOrAlias)) {
       throw new MatrixError('M_INVALID_PARAM', `${roomIdOrAlias} is not a valid room alias`);
+    }
+    const aliasServer = serverNameOf(roomIdOrAlias)!;
+    if (aliasServer !== this.serverName) {
+      const resolved = await resolveRemoteAlias(this.client, roomIdOrAlias);
+      return { roomId: resolved.roomId, servers: [...resolved.servers, aliasServer] };
     }
     const found = await this.options.store.read(['aliases'], (txn) =>
       txn.aliases.get(roomIdOrAlias),
     );
-    if (found !== undefined) return found.roomId;
-    throw new MatrixError(
-      'M_NOT_FOUND',
-      `The alias ${roomIdOrAlias} is not known here; join by room ID with a server to join through`,
-    );
+    if (found !== undefined) return { roomId: found.roomId, servers: [] };
+    throw new MatrixError('M_NOT_FOUND', `The alias ${roomIdOrAlias} is not known here`);
   }
 }

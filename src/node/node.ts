@@ -75,6 +75,7 @@ export class TidepoolNode implements NodeApi {
   private readonly caches: RoomCaches;
   private readonly writer: LocalWriter;
   private readonly inbound: InboundProcessor;
+  private readonly now: () => number;
 
   private constructor(
     private readonly store: Store,
@@ -82,6 +83,7 @@ export class TidepoolNode implements NodeApi {
     options: TidepoolNodeOptions,
   ) {
     this.caches = new RoomCaches(store);
+    this.now = options.now ?? Date.now;
     this.writer = new LocalWriter({
       store,
       rooms: this.caches,
@@ -365,6 +367,22 @@ export class TidepoolNode implements NodeApi {
       { kind: 'state', roomId: joined.roomId },
       { kind: 'rooms' },
     ]);
+  }
+
+  /**
+   * Lists a room in this node's public room directory (served over federation
+   * as `/publicRooms`), or takes it off. Only a room we are joined to can be
+   * listed; taking one off always works.
+   */
+  async publishRoom(roomId: string, published: boolean): Promise<void> {
+    const room = await this.caches.require(roomId);
+    const id = room.record.roomId;
+    if (published && membershipOf(room, this.userId) !== 'join') {
+      throw new MatrixError('M_FORBIDDEN', `Only a room we are joined to can be listed: ${roomId}`);
+    }
+    await this.store.write(['directory'], (txn) =>
+      published ? txn.directory.publish(id, this.now()) : txn.directory.unpublish(id),
+    );
   }
 
   /** Drops the in-memory state of a room that something other than this node wrote (federation). */
