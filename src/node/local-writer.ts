@@ -5,6 +5,7 @@
  * in-memory state and tell subscribers. A refusal or a failed write leaves
  * both the store and the in-memory state as they were.
  */
+import { MatrixError } from '../core/errors.js';
 import type { EventId, RoomId, UserId } from '../core/ids.js';
 import type { IdentityRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -71,18 +72,36 @@ export class LocalWriter {
 
   /** Creates a room from `plan` in one batch; returns its room ID. */
   async createRoom(plan: RoomPlan): Promise<RoomId> {
+    // A version 12 room ID is the hash of its create event, which holds nothing
+    // random: two rooms created alike in the same millisecond would get one ID.
+    // The second then moves its timestamps on by a millisecond and tries again.
+    for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
+      const created = await this.tryCreateRoom(plan, attempt);
+      if (created !== undefined) return created;
+    }
+    throw new MatrixError('M_UNKNOWN', 'Could not give the new room an ID of its own; try again');
+  }
+
+  /** Creates the room with timestamps `offsetMs` later; undefined if its ID is taken. */
+  private async tryCreateRoom(plan: RoomPlan, offsetMs: number): Promise<RoomId | undefined> {
     const identity = this.context.identity();
     // Versions 10/11: an opaque local part under our name; version 12: the create event's hash.
     const roomId = plan.rules.roomIdIsCreateEventHash
       ? undefined
       : (`!${opaque(this.context.random(18))}:${identity.serverName}` as RoomId);
     const start = { roomId, rules: plan.rules, heads: [], depth: 0, state: emptyState };
-    const batch = await prepareBatch(start, plan.drafts, this.signer());
+    const signer = this.signer();
+    const now = signer.now;
+    const batch = await prepareBatch(start, plan.drafts, {
+      ...signer,
+      now: () => now() + offsetMs,
+    });
     const aliases =
       plan.alias === undefined
         ? []
         : [{ alias: plan.alias, roomId: batch.roomId, servers: [identity.serverName] }];
     return this.lock.run(batch.roomId, async () => {
+      if ((await this.context.rooms.get(batch.roomId)) !== undefined) return undefined;
       const result = await appendLocalEvents(this.context.store, batch, undefined, { aliases });
       const room: RoomCache = {
         record: result.record,
@@ -112,6 +131,9 @@ export class LocalWriter {
     this.context.hub.emit(changes);
   }
 }
+
+/** Attempts at a free room ID before giving up (each one a millisecond later). */
+const MAX_CREATE_ATTEMPTS = 8;
 
 const opaqueAlphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 

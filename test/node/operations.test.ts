@@ -169,6 +169,29 @@ describe('subscribers', () => {
 });
 
 describe('concurrency and lifecycle', () => {
+  it('two v12 rooms created alike in the same millisecond get their own IDs', async () => {
+    const store = await open(freshFactory(), 'tidepool-frozen-clock');
+    const frozen = 1_750_000_000_000;
+    const node = await TidepoolNode.open(store, {
+      createIfMissing: { localpart: 'alice' },
+      now: () => frozen,
+    });
+    const [first, second] = await Promise.all([
+      node.createRoom({ preset: 'public_chat' }),
+      node.createRoom({ preset: 'public_chat' }),
+    ]);
+    const third = await node.createRoom({ preset: 'public_chat' });
+    expect(new Set([first, second, third]).size).toBe(3);
+    for (const roomId of [first, second, third]) {
+      await node.sendMessage(roomId, text(`in ${roomId}`));
+      expect((await node.timeline(roomId, { limit: 1 })).items[0]?.content.body).toBe(
+        `in ${roomId}`,
+      );
+    }
+    expect((await node.rooms()).length).toBe(3);
+    node.close();
+  });
+
   it('concurrent sends to one room form a single chain, no forks', async () => {
     const t = await newNode('alice', 28);
     const roomId = await t.node.createRoom({});
