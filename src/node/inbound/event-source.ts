@@ -32,11 +32,44 @@ export class EventSource {
 
   /** Reads the records of `ids` not read yet, in one read transaction. */
   async load(ids: Iterable<EventId>): Promise<void> {
-    const wanted = [...new Set(ids)].filter((id) => !this.records.has(id) && !this.pdus.has(id));
+    const wanted = this.unread(ids);
     if (wanted.length === 0) return;
     const found = await this.store.read(['events'], (txn) =>
       Promise.all(wanted.map((id) => txn.events.get(id))),
     );
+    this.keep(wanted, found);
+  }
+
+  /**
+   * `load(ids)` and `state(group)` in ONE read transaction, every request
+   * issued at once (IndexedDB queues them): what a batch needs first — its own
+   * IDs (duplicates), the events they cite, the room's current state.
+   */
+  async prefetch(ids: Iterable<EventId>, group: StateGroupId): Promise<void> {
+    const wanted = this.unread(ids);
+    const needState = !this.groups.has(group);
+    if (wanted.length === 0 && !needState) return;
+    const [found, state] = await this.store.read(['events', 'stateGroups'], (txn) =>
+      Promise.all([
+        Promise.all(wanted.map((id) => txn.events.get(id))),
+        needState ? txn.stateGroups.resolve(group) : undefined,
+      ]),
+    );
+    this.keep(wanted, found);
+    if (state !== undefined) this.groups.set(group, state);
+  }
+
+  /** True when `ids` are all read (stored or known absent) or known to the batch: `load` would not read. */
+  loaded(ids: Iterable<EventId>): boolean {
+    for (const id of ids) if (!this.records.has(id) && !this.pdus.has(id)) return false;
+    return true;
+  }
+
+  private unread(ids: Iterable<EventId>): EventId[] {
+    return [...new Set(ids)].filter((id) => !this.records.has(id) && !this.pdus.has(id));
+  }
+
+  private keep(wanted: readonly EventId[], found: readonly (EventRecord | undefined)[]): void {
     wanted.forEach((id, i) => {
       const record = found[i];
       this.records.set(id, record ?? null);

@@ -91,7 +91,10 @@ export class InboundProcessor {
       else if (a.eventId !== undefined) note(a.eventId, { status: 'dropped', reason: a.error });
       else report.unkeyed.push({ index: items[i]!.index, error: a.error });
     });
-    await source.load(fresh.keys());
+    // One read: the batch's own IDs (duplicates), what they cite, the current state.
+    const cited = [...fresh.values()].flatMap((c) => [...c.pdu.prev_events, ...c.pdu.auth_events]);
+    if (rules.createEventImpliedByRoomId) cited.push(`$${roomId.slice(1)}`);
+    await source.prefetch([...fresh.keys(), ...(cited as EventId[])], room.stateGroup);
     for (const id of fresh.keys()) {
       if (source.stored(id) !== undefined) {
         fresh.delete(id);

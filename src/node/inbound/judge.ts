@@ -55,18 +55,23 @@ export class BatchJudge {
   async judge(c: Candidate): Promise<Verdict | Pending> {
     const { pdu, eventId } = c;
     const cited = [...pdu.auth_events, ...pdu.prev_events] as EventId[];
-    await this.source.load(cited.filter((id) => !this.byId.has(id)));
+    // Usually read already (the batch's prefetch): then no read and no await.
+    const unread = cited.filter((id) => !this.byId.has(id));
+    if (!this.source.loaded(unread)) await this.source.load(unread);
     const missingAuth = pdu.auth_events.filter((id) => !this.known(id as EventId));
     if (missingAuth.length > 0) return { error: `missing auth events: ${missingAuth.join(', ')}` };
     const prevStates: KnownState[] = [];
     for (const id of pdu.prev_events) {
-      const state = await this.stateAfter(id as EventId);
+      const state = this.byId.get(id as EventId)?.after ?? (await this.stateAfter(id as EventId));
       if (state === undefined) return { error: `missing prev events: ${id}` };
       prevStates.push(state);
     }
     let before: Map<StateKey, EventId>;
     try {
-      before = await this.resolve(prevStates.map((s) => s.state));
+      before =
+        prevStates.length === 1
+          ? prevStates[0]!.state
+          : await this.resolve(prevStates.map((s) => s.state));
     } catch (cause) {
       return { error: `cannot resolve the state before the event: ${describe(cause)}` };
     }
@@ -80,11 +85,19 @@ export class BatchJudge {
         after: this.plan.derive(base, before),
       });
 
+    // The auth events selection, which checks 4, 5 and 6 all use.
+    const selection = authEventTypes(
+      pdu.type,
+      pdu.state_key ?? '',
+      pdu.sender,
+      pdu.content,
+      this.rules,
+    ).map(([type, key]) => stateKeyOf(type, key));
     // 4. Auth against the event's own auth_events (all versions), else rejected.
-    const own = await this.checkOwnAuthEvents(pdu);
+    const own = await this.checkOwnAuthEvents(pdu, selection);
     if (own !== undefined) return reject(`by its auth events: ${own}`);
     // 5. Auth against the state before the event (all versions), else rejected.
-    const atEvent = await this.checkAgainst(pdu, before);
+    const atEvent = await this.checkAgainst(pdu, before, selection);
     if (atEvent !== undefined) return reject(`by the state before it: ${atEvent}`);
 
     const afterState =
@@ -104,7 +117,7 @@ export class BatchJudge {
         this.source.pdus.delete(eventId);
         return { error: `cannot resolve the current state: ${describe(cause)}` };
       }
-      const now = await this.checkAgainst(pdu, current);
+      const now = await this.checkAgainst(pdu, current, selection);
       if (now !== undefined) {
         return this.record({ candidate: c, status: 'soft_failed', reason: now, after });
       }
@@ -177,12 +190,11 @@ export class BatchJudge {
    * rest: auth_events are unique per (type, state_key), each one the selection
    * names, none rejected, all in this room. Undefined when allowed.
    */
-  private async checkOwnAuthEvents(pdu: Pdu): Promise<string | undefined> {
-    const wanted = new Set(
-      authEventTypes(pdu.type, pdu.state_key ?? '', pdu.sender, pdu.content, this.rules).map(
-        ([type, key]) => stateKeyOf(type, key),
-      ),
-    );
+  private async checkOwnAuthEvents(
+    pdu: Pdu,
+    selection: readonly StateKey[],
+  ): Promise<string | undefined> {
+    const wanted = new Set(selection);
     const seen = new Set<StateKey>();
     const events: Pdu[] = [];
     for (const id of pdu.auth_events as EventId[]) {
@@ -204,7 +216,7 @@ export class BatchJudge {
     if (this.rules.createEventImpliedByRoomId) {
       // v12: the room ID names the create event, which auth_events must not list.
       const createId = `$${this.source.roomId.slice(1)}` as EventId;
-      await this.source.load([createId]);
+      if (!this.source.loaded([createId])) await this.source.load([createId]);
       const create = this.source.pdus.get(createId);
       if (create === undefined) return 'the create event is unknown';
       events.push(create);
@@ -214,22 +226,21 @@ export class BatchJudge {
   }
 
   /** checkAuth against the events `state` holds for the selection (and the create event). */
-  private async checkAgainst(pdu: Pdu, state: Map<StateKey, EventId>): Promise<string | undefined> {
-    const pairs = authEventTypes(
-      pdu.type,
-      pdu.state_key ?? '',
-      pdu.sender,
-      pdu.content,
-      this.rules,
-    );
-    const keys = [stateKeyOf('m.room.create', ''), ...pairs.map(([t, k]) => stateKeyOf(t, k))];
+  private async checkAgainst(
+    pdu: Pdu,
+    state: Map<StateKey, EventId>,
+    selection: readonly StateKey[],
+  ): Promise<string | undefined> {
+    const keys = [CREATE_KEY, ...selection];
     const ids = [...new Set(keys.map((k) => state.get(k)).filter((id) => id !== undefined))];
-    await this.source.load(ids);
+    if (!this.source.loaded(ids)) await this.source.load(ids);
     const events = ids.map((id) => this.source.pdus.get(id)).filter((e) => e !== undefined);
     const result = checkAuth(pdu, events, this.rules.id);
     return result.allowed ? undefined : result.reason;
   }
 }
+
+const CREATE_KEY = stateKeyOf('m.room.create', '');
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const set = new Set(a);

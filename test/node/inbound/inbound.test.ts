@@ -369,4 +369,62 @@ describe('inbound PDUs', () => {
       expect(item!.content).toEqual(applies ? {} : text('oops'));
     },
   );
+
+  it.each(['10', '12'] as const)(
+    'reads a batch of messages in two read transactions, duplicates included (v%s)',
+    async (v) => {
+      const { t, roomId, room, bobJoin } = await setup(v);
+      const messages: Built[] = [];
+      for (let i = 0; i < 20; i++) {
+        messages.push(
+          await room.event(remote, { type: 'm.room.message', sender: bob, content: text(`${i}`) }),
+        );
+      }
+      const reads = countReads(t);
+      // The room record, then ONE read for the batch's IDs, what they cite and the current state.
+      const report = await receive(t, [bobJoin, ...messages]);
+      expect(reads()).toBe(2);
+      expect(report.outcomes[bobJoin.eventId]).toEqual({ status: 'duplicate' });
+      for (const m of messages) expect(report.outcomes[m.eventId]).toEqual({ status: 'accepted' });
+      expect((await roomRecord(t, roomId)).heads).toEqual([messages.at(-1)!.eventId]);
+      expect((await t.node.timeline(roomId, { limit: 1 })).items[0]!.eventId).toBe(
+        messages.at(-1)!.eventId,
+      );
+    },
+  );
+
+  it('still judges every event of a prefetched batch: a forged auth event is rejected', async () => {
+    const { t, room } = await setup();
+    const ok = await room.event(remote, {
+      type: 'm.room.message',
+      sender: bob,
+      content: text('a'),
+    });
+    // carol never joined: her message cites auth events that do not allow it.
+    const bad = await room.event(other, {
+      type: 'm.room.message',
+      sender: carol,
+      content: text('b'),
+    });
+    const after = await room.event(remote, {
+      type: 'm.room.message',
+      sender: bob,
+      content: text('c'),
+    });
+    const report = await receive(t, [ok, bad, after]);
+    expect(report.outcomes[ok.eventId]).toEqual({ status: 'accepted' });
+    expect(report.outcomes[bad.eventId]!.status).toBe('rejected');
+    expect(report.outcomes[after.eventId]).toEqual({ status: 'accepted' });
+  });
 });
+
+/** Counts the store's read transactions from now on. */
+function countReads(t: TestNode): () => number {
+  let count = 0;
+  const read = t.store.read.bind(t.store);
+  t.store.read = ((stores, fn) => {
+    count++;
+    return read(stores, fn);
+  }) as typeof t.store.read;
+  return () => count;
+}
