@@ -9,6 +9,7 @@ import { FederatedNode } from '../../../src/federation/federated-node.js';
 import { MemoryNetwork } from '../../../src/federation/memory-network.js';
 import { ManualClock } from '../../../src/federation/network-clock.js';
 import { clockTimers } from '../../../src/federation/outbound/backoff.js';
+import type { OutboundEvent } from '../../../src/federation/outbound/outbound-events.js';
 import { createIdentity } from '../../../src/node/identity.js';
 import { TidepoolNode } from '../../../src/node/node.js';
 import type { Store } from '../../../src/store/store.js';
@@ -22,6 +23,8 @@ export interface Server {
   node: TidepoolNode;
   store: Store;
   fed: FederatedNode;
+  /** What the outbound queue reported (a `pdu-error` is a PDU the receiver refused). */
+  outbound: OutboundEvent[];
 }
 
 /** `count` federated nodes (identity seeds 1..count, display names from `names`). */
@@ -37,6 +40,7 @@ export async function federation(count: number, names = ['Alice', 'Bob', 'Carol'
     const name = identity.serverName;
     const store = await open(freshFactory(), `tidepool-${name}`);
     const node = await TidepoolNode.create(store, identity, { now, random: seededRandom(100 + i) });
+    const outbound: OutboundEvent[] = [];
     const fed = await FederatedNode.open({
       node,
       store,
@@ -46,9 +50,10 @@ export async function federation(count: number, names = ['Alice', 'Bob', 'Carol'
       timers: clockTimers(clock),
       random: () => 0,
       onError: (error) => errors.push(error),
+      onOutboundEvent: (event) => outbound.push(event),
     });
     network.addNode(name, fed.handle);
-    servers.push({ name, user: `@u:${name}`, node, store, fed });
+    servers.push({ name, user: `@u:${name}`, node, store, fed, outbound });
   }
 
   /** Waits until every server has queued and sent everything (deliveries cause more work). */
