@@ -4,26 +4,17 @@
  * forwards and back; POST filters by a search term; GET is public, POST needs
  * X-Matrix. Also `TidepoolNode.publishRoom`'s refusals.
  */
+
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../../src/core/json.js';
-import { RemoteMatrixError } from '../../../src/federation/remote-errors.js';
 import type { CreateRoomOptions } from '../../../src/node/api.js';
+import { remoteError } from '../expect-failure.js';
 import { federation, type Server } from '../join/helpers.js';
 
 const PATH = '/_matrix/federation/v1/publicRooms';
 
 interface Page extends JsonObject {
   chunk: JsonObject[];
-}
-
-async function remoteError(promise: Promise<unknown>): Promise<RemoteMatrixError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RemoteMatrixError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
 }
 
 /** Unsigned GET from `from` to `to`. */

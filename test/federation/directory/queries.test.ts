@@ -4,8 +4,9 @@
  * `/query/profile`; the refusals (unknown alias or user, another server's
  * user, bad parameters) and X-Matrix being required.
  */
+
 import { describe, expect, it } from 'vitest';
-import { RemoteMatrixError } from '../../../src/federation/remote-errors.js';
+import { failure, remoteError } from '../expect-failure.js';
 import { federation, messages } from '../join/helpers.js';
 
 const directory = (alias: string) =>
@@ -14,25 +15,6 @@ const profile = (userId: string, field?: string) =>
   `/_matrix/federation/v1/query/profile?user_id=${encodeURIComponent(userId)}${
     field === undefined ? '' : `&field=${field}`
   }`;
-
-async function remoteError(promise: Promise<unknown>): Promise<RemoteMatrixError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RemoteMatrixError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error & { errcode?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { errcode?: string };
-  }
-  throw new Error('expected a failure');
-}
 
 describe('query/directory', () => {
   it('B resolves A alias and joins the room by alias', async () => {

@@ -5,32 +5,14 @@
  * queue and `/send`; all timelines agree. Then the refusals: invite-only
  * rooms, unknown rooms, unsupported versions, and a forged send_join answer.
  */
+
 import { describe, expect, it } from 'vitest';
-import { RemoteMatrixError } from '../../../src/federation/remote-errors.js';
 import type { FederationResponse } from '../../../src/federation/transport.js';
+import { failure, remoteError } from '../expect-failure.js';
 import { federation, messages, roomData, timelineIds } from './helpers.js';
 
 const makeJoinPath = (roomId: string, user: string, query = 'ver=10&ver=11&ver=12') =>
   `/_matrix/federation/v1/make_join/${encodeURIComponent(roomId)}/${encodeURIComponent(user)}?${query}`;
-
-async function remoteError(promise: Promise<unknown>): Promise<RemoteMatrixError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RemoteMatrixError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error & { errcode?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { errcode?: string };
-  }
-  throw new Error('expected a failure');
-}
 
 describe('joining a room on another server', () => {
   it('B joins A public room and sees its state; messages flow both ways', async () => {

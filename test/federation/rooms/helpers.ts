@@ -10,10 +10,11 @@
  * copy of the room; `mirrorRoom` copies the resident's events and states
  * into the joiner's store, standing in for what send_join will give it.
  */
+export { remoteError } from '../expect-failure.js';
+
 import type { EventId, RoomId } from '../../../src/core/ids.js';
 import type { JsonObject } from '../../../src/core/json.js';
 import type { FederationClient } from '../../../src/federation/client.js';
-import { RemoteMatrixError } from '../../../src/federation/remote-errors.js';
 import { roomRoutes } from '../../../src/federation/rooms/room-routes.js';
 import { TidepoolNode } from '../../../src/node/node.js';
 import type { StateGroupId } from '../../../src/store/records.js';
@@ -130,17 +131,6 @@ export async function send(
     pdus: pdus as JsonObject[],
     ...extra,
   });
-}
-
-/** The remote error a request rejected with (fails the test if it did not). */
-export async function remoteError(promise: Promise<unknown>): Promise<RemoteMatrixError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RemoteMatrixError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
 }
 
 /** A signed GET (or POST with `body`) from `from` to `to`. */
