@@ -51,57 +51,39 @@ const topLevelV10: ReadonlySet<string> = new Set([
   'membership',
 ]);
 
-const topLevelV11: ReadonlySet<string> = new Set([
-  'event_id',
-  'type',
-  'room_id',
-  'sender',
-  'state_key',
-  'content',
-  'hashes',
-  'signatures',
-  'depth',
-  'prev_events',
-  'auth_events',
-  'origin_server_ts',
-]);
+// v11 (MSC2176) stops keeping `prev_state`, `origin` and `membership` at the top level.
+const topLevelV11: ReadonlySet<string> = new Set(
+  [...topLevelV10].filter((key) => !['prev_state', 'origin', 'membership'].includes(key)),
+);
 
 /** Content keys kept per event type. `true` means the whole content is kept. */
 type ContentRules = Readonly<Record<string, readonly string[] | true>>;
+
+const powerLevelsV10 = [
+  'ban',
+  'events',
+  'events_default',
+  'kick',
+  'redact',
+  'state_default',
+  'users',
+  'users_default',
+] as const;
 
 const contentV10: ContentRules = {
   'm.room.member': ['membership', 'join_authorised_via_users_server'],
   'm.room.create': ['creator'],
   'm.room.join_rules': ['join_rule', 'allow'],
-  'm.room.power_levels': [
-    'ban',
-    'events',
-    'events_default',
-    'kick',
-    'redact',
-    'state_default',
-    'users',
-    'users_default',
-  ],
+  'm.room.power_levels': powerLevelsV10,
   'm.room.history_visibility': ['history_visibility'],
 };
 
+// v11 (MSC2176, MSC3821): the whole create content, `invite` in power levels,
+// `redacts` in a redaction's content.
 const contentV11: ContentRules = {
-  'm.room.member': ['membership', 'join_authorised_via_users_server'],
+  ...contentV10,
   'm.room.create': true,
-  'm.room.join_rules': ['join_rule', 'allow'],
-  'm.room.power_levels': [
-    'ban',
-    'events',
-    'events_default',
-    'invite',
-    'kick',
-    'redact',
-    'state_default',
-    'users',
-    'users_default',
-  ],
-  'm.room.history_visibility': ['history_visibility'],
+  'm.room.power_levels': [...powerLevelsV10, 'invite'],
   'm.room.redaction': ['redacts'],
 };
 
