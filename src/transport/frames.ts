@@ -17,6 +17,14 @@ import type { FederationRequest, FederationResponse } from '../federation/transp
 /** The libp2p protocol ID of the federation API. */
 export const FEDERATION_PROTOCOL = '/tidepool/federation/1';
 
+/**
+ * A browser node's requests to ordinary homeservers go to the relay on this
+ * protocol: the same frames, and the request head names the server the relay
+ * should carry the request to (`"destination"`). The relay resolves that name
+ * as the spec says and forwards the request over HTTPS unchanged.
+ */
+export const FORWARD_PROTOCOL = '/tidepool/forward/1';
+
 /** A head frame is small: method, path and a few headers. */
 export const MAX_HEAD_BYTES = 64 * 1024;
 /** Matches the request server's body limit with room for its own 413. */
@@ -89,6 +97,32 @@ export function decodeRequest(head: Uint8Array, body: Uint8Array): FederationReq
   return request;
 }
 
+/** The two frames of a request the relay should forward to `destination`. */
+export function encodeForwardRequest(
+  destination: string,
+  request: FederationRequest,
+): Uint8Array[] {
+  const head = {
+    method: request.method,
+    path: request.path,
+    headers: request.headers,
+    destination,
+  };
+  return [encoder.encode(JSON.stringify(head)), request.body ?? new Uint8Array(0)];
+}
+
+/** A forwarded request and its destination; throws FrameError on anything malformed. */
+export function decodeForwardRequest(
+  head: Uint8Array,
+  body: Uint8Array,
+): { destination: string; request: FederationRequest } {
+  const destination = parseHead(head).destination;
+  if (typeof destination !== 'string' || destination === '' || destination.length > 255) {
+    throw new FrameError('destination must be a server name');
+  }
+  return { destination, request: decodeRequest(head, body) };
+}
+
 /** The two frames of a response. */
 export function encodeResponse(response: FederationResponse): Uint8Array[] {
   const head = { status: response.status, headers: response.headers };
@@ -124,6 +158,27 @@ export async function readRequest(
   const head = (await channel.read(options)).subarray();
   const body = (await channel.read(options)).subarray();
   return decodeRequest(head, body);
+}
+
+/** Writes a forwarded request's frames in one write. */
+export async function writeForwardRequest(
+  channel: FrameChannel,
+  destination: string,
+  request: FederationRequest,
+  signal?: AbortSignal,
+): Promise<void> {
+  await channel.writeV(encodeForwardRequest(destination, request), signal ? { signal } : undefined);
+}
+
+/** Reads a forwarded request's two frames. */
+export async function readForwardRequest(
+  channel: FrameChannel,
+  signal?: AbortSignal,
+): Promise<{ destination: string; request: FederationRequest }> {
+  const options = signal ? { signal } : undefined;
+  const head = (await channel.read(options)).subarray();
+  const body = (await channel.read(options)).subarray();
+  return decodeForwardRequest(head, body);
 }
 
 /** Writes a response's frames in one write. */
