@@ -35,6 +35,7 @@ import { InboundProcessor } from './inbound/inbound-processor.js';
 import type { InboundReport, ReceiveOptions } from './inbound/types.js';
 import { type JoinedRoom, writeJoinedRoom } from './join/store-joined-room.js';
 import { LocalWriter } from './local-writer.js';
+import { InviteBox, type ReceivedInvite, withInvites } from './membership/received-invites.js';
 import {
   editDraft,
   type MembershipAction,
@@ -76,6 +77,8 @@ export class TidepoolNode implements NodeApi {
   private readonly writer: LocalWriter;
   private readonly inbound: InboundProcessor;
   private readonly now: () => number;
+  /** Invites received over federation for rooms we hold no DAG of (membership/). */
+  private readonly receivedInvites = new InviteBox();
 
   private constructor(
     private readonly store: Store,
@@ -140,6 +143,15 @@ export class TidepoolNode implements NodeApi {
   close(): void {
     this.hub.clear();
     this.store.close();
+  }
+
+  /**
+   * The identity record with its secret key: for the node's own federation
+   * layer in the same worker (it signs requests and events). Never send it to
+   * the page except as the transport key.
+   */
+  identityRecord(): IdentityRecord {
+    return this.current;
   }
 
   private get userId() {
@@ -299,11 +311,12 @@ export class TidepoolNode implements NodeApi {
       if (room !== undefined) summaries.push(await roomSummary(this.store, room, this.userId));
     }
     // Most recent activity first; the room ID breaks ties so the order is stable.
-    return summaries.sort(
+    summaries.sort(
       (a, b) =>
         (b.lastEvent?.streamOrder ?? 0) - (a.lastEvent?.streamOrder ?? 0) ||
         (a.roomId < b.roomId ? -1 : 1),
     );
+    return withInvites(summaries, this.receivedInvites.all());
   }
 
   async timeline(roomId: string, options: { from?: string; limit: number }): Promise<TimelinePage> {
@@ -383,6 +396,33 @@ export class TidepoolNode implements NodeApi {
     await this.store.write(['directory'], (txn) =>
       published ? txn.directory.publish(id, this.now()) : txn.directory.unpublish(id),
     );
+  }
+
+  /**
+   * Keeps an invite another server sent our user (a verified, countersigned v2
+   * invite; see src/federation/membership/): the room list shows it with
+   * membership `invite` until `removeInvite`.
+   */
+  async storeInvite(invite: ReceivedInvite): Promise<void> {
+    this.receivedInvites.put(invite);
+    this.hub.emit([{ kind: 'rooms' }]);
+  }
+
+  /** The invites received over federation, newest first. */
+  async invites(): Promise<ReceivedInvite[]> {
+    return this.receivedInvites.all();
+  }
+
+  /** The received invite to `roomId`, if any. */
+  async receivedInvite(roomId: string): Promise<ReceivedInvite | undefined> {
+    return this.receivedInvites.get(roomId);
+  }
+
+  /** Forgets the received invite to `roomId` (joined or rejected); false if there was none. */
+  async removeInvite(roomId: string): Promise<boolean> {
+    const removed = this.receivedInvites.remove(roomId);
+    if (removed) this.hub.emit([{ kind: 'rooms' }]);
+    return removed;
   }
 
   /** Drops the in-memory state of a room that something other than this node wrote (federation). */

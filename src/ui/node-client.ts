@@ -7,13 +7,17 @@ import { proxy, type Remote, releaseProxy, wrap } from 'comlink';
 import type { IdentityInfo, NodeApi } from '../node/api.js';
 import { checkNodeName, DEFAULT_NODE_NAME, openNodeRegistry } from '../store/node-registry.js';
 import { installErrorTransfer } from '../worker/error-transfer.js';
+import type { FederationHostApi } from '../worker/federation-host.js';
 import type { ClosedNotice, WorkerApi } from '../worker/node-host.js';
+
+/** What the page may call on a running node: the NodeApi and its federation. */
+export type NodeRemoteApi = NodeApi & FederationHostApi;
 
 /** A running node in its worker. */
 export interface NodeConnection {
   nodeName: string;
   /** The node's API; every call crosses to the worker. Errors keep `name` and `errcode`. */
-  api: Remote<NodeApi>;
+  api: Remote<NodeRemoteApi>;
   identity: IdentityInfo;
   /** Stops the worker (and so releases the node's lock). */
   close(): void;
@@ -101,7 +105,7 @@ export async function startNode(
       failed,
     ]);
     if (result.status === 'locked') throw new NodeLockedError(result.nodeName);
-    return { nodeName, api: remote as Remote<NodeApi>, identity: result.identity, close };
+    return { nodeName, api: remote as Remote<NodeRemoteApi>, identity: result.identity, close };
   } catch (error) {
     close();
     throw error;

@@ -9,6 +9,7 @@ import { checkNodeName } from '../store/node-registry.js';
 import type { IdentityRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { NodeNotOpenError } from './errors.js';
+import type { FederationHost, FederationHostApi } from './federation-host.js';
 import { type AcquireLock, nodeLockName } from './node-lock.js';
 import { openNamedNode } from './open-node.js';
 
@@ -25,6 +26,8 @@ export interface NodeFactory {
   newIdentity(localpart: string): Promise<IdentityRecord>;
   /** Reads an identity file (throws a MatrixError with words when it is not one). */
   parseIdentityFile(text: string): IdentityRecord;
+  /** The federation of a node this factory opened; absent where nodes cannot federate. */
+  federation?(node: HostedNode): FederationHost;
 }
 
 /** Options for `open`. */
@@ -46,8 +49,8 @@ export interface ClosedNotice {
   message: string;
 }
 
-/** The worker's API: NodeApi once `open` said ready. */
-export interface WorkerApi extends NodeApi {
+/** The worker's API: NodeApi and the federation once `open` said ready. */
+export interface WorkerApi extends NodeApi, FederationHostApi {
   /**
    * Opens the node `nodeName`: `locked` if another tab runs it. `onClosed` is
    * called if the database is closed under the node (another tab upgrading it).
@@ -103,6 +106,7 @@ const nodeMethods = {
 /** Builds the object the worker exposes. */
 export function createWorkerApi(deps: HostDeps): WorkerApi {
   let node: HostedNode | undefined;
+  let federation: FederationHost | undefined;
   let opened: { nodeName: string; identity: IdentityInfo } | undefined;
   const listeners = new Map<number, NodeListener>();
 
@@ -123,6 +127,8 @@ export function createWorkerApi(deps: HostDeps): WorkerApi {
       ...(deps.indexedDB ? { indexedDB: deps.indexedDB } : {}),
       now: deps.now ?? Date.now,
       onStoreClose: (reason) => {
+        void federation?.close();
+        federation = undefined;
         node?.close();
         node = undefined;
         onClosed?.({ name: reason.name, message: reason.message });
@@ -135,6 +141,7 @@ export function createWorkerApi(deps: HostDeps): WorkerApi {
       throw error;
     }
     node = hosted;
+    federation = deps.factory.federation?.(hosted);
     return { status: 'ready', identity: opened.identity };
   };
 
@@ -148,9 +155,20 @@ export function createWorkerApi(deps: HostDeps): WorkerApi {
     ]),
   ) as unknown as NodeApi;
 
+  const requireFederation = (): FederationHost => {
+    requireNode();
+    if (!federation) throw new NodeNotOpenError('This node cannot federate here');
+    return federation;
+  };
+
   return {
     ...forwarded,
     open,
+    transportKey: () => requireFederation().transportKey(),
+    startFederation: (transport) => requireFederation().startFederation(transport),
+    handleFederation: (request, meta) => requireFederation().handleFederation(request, meta),
+    joinRoom: (roomIdOrAlias, via) => requireFederation().joinRoom(roomIdOrAlias, via),
+    wakeServer: (serverName) => requireFederation().wakeServer(serverName),
     // A page listener is a comlink proxy: its calls return promises that reject
     // if the page threw or went away, which must not become unhandled here.
     async subscribe(listener) {
