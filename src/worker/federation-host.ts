@@ -7,6 +7,12 @@
  * attaches its transport and stops with the node.
  */
 import { MatrixError } from '../core/errors.js';
+import {
+  queryPublicRooms,
+  type RemotePublicRooms,
+  type RemotePublicRoomsQuery,
+} from '../federation/directory/query-public-rooms.js';
+import type { EduChange, ReadReceipt } from '../federation/edu/edu-state.js';
 import type { FederatedNode } from '../federation/federated-node.js';
 import type {
   FederationRequest,
@@ -30,6 +36,33 @@ export interface FederationHostApi {
   joinRoom(roomIdOrAlias: string, via: string[]): Promise<string>;
   /** A link to `serverName` came up: retry what is queued for it now. */
   wakeServer(serverName: string): Promise<void>;
+  /** Our user starts or stops typing in `roomId`; the room's other servers are told. */
+  setTyping(roomId: string, typing: boolean): Promise<void>;
+  /** Our user has read `roomId` up to `eventId`; the room's other servers are told. */
+  sendReceipt(roomId: string, eventId: string): Promise<void>;
+  /** Who is typing in `roomId` now (user IDs, ours included). */
+  typing(roomId: string): Promise<string[]>;
+  /** The latest read receipt of each user in `roomId`. */
+  receipts(roomId: string): Promise<ReadReceipt[]>;
+  /** Calls `listener` on each typing or receipt change; returns an ID for `unsubscribeEdus`. */
+  subscribeEdus(listener: (change: EduChange) => void): Promise<number>;
+  unsubscribeEdus(id: number): Promise<void>;
+  /** Lists `roomId` in (or removes it from) our public room directory. */
+  publishRoom(roomId: string, published: boolean): Promise<void>;
+  /** One page of another server's public room directory. */
+  publicRooms(server: string, query?: RemotePublicRoomsQuery): Promise<RemotePublicRooms>;
+}
+
+/** What a FederationHost is built from. */
+export interface FederationHostOptions {
+  /** Builds the FederatedNode over the page's transport. */
+  federate: Federate;
+  /** The identity seed and server name. */
+  key: () => { serverName: string; seed: Uint8Array };
+  /** Our local user's ID. */
+  userId: () => string;
+  /** Lists a room in our directory (the node's `publishRoom`). */
+  publishRoom: (roomId: string, published: boolean) => Promise<void>;
 }
 
 /** Builds a FederatedNode over a transport: the factory knows the node's store and identity. */
@@ -40,13 +73,10 @@ export class FederationHost {
   private federated: FederatedNode | undefined;
   private starting: Promise<FederatedNode> | undefined;
 
-  constructor(
-    private readonly federate: Federate,
-    private readonly key: () => { serverName: string; seed: Uint8Array },
-  ) {}
+  constructor(private readonly options: FederationHostOptions) {}
 
   async transportKey(): Promise<{ serverName: string; seed: Uint8Array }> {
-    const { serverName, seed } = this.key();
+    const { serverName, seed } = this.options.key();
     return { serverName, seed: seed.slice() };
   }
 
@@ -56,7 +86,7 @@ export class FederationHost {
         httpStatus: 409,
       });
     }
-    this.starting = this.federate(transport);
+    this.starting = this.options.federate(transport);
     try {
       this.federated = await this.starting;
     } catch (error) {
@@ -82,6 +112,45 @@ export class FederationHost {
 
   async wakeServer(serverName: string): Promise<void> {
     this.federated?.wake(serverName);
+  }
+
+  async setTyping(roomId: string, typing: boolean): Promise<void> {
+    await this.require().edus.sender.sendTyping(roomId, this.options.userId(), typing);
+  }
+
+  async sendReceipt(roomId: string, eventId: string): Promise<void> {
+    await this.require().edus.sender.sendReceipt(roomId, this.options.userId(), eventId);
+  }
+
+  async typing(roomId: string): Promise<string[]> {
+    return this.federated?.edus.state.typing(roomId) ?? [];
+  }
+
+  async receipts(roomId: string): Promise<ReadReceipt[]> {
+    return this.federated?.edus.state.receipts(roomId) ?? [];
+  }
+
+  async subscribeEdus(listener: (change: EduChange) => void): Promise<number> {
+    // A page listener is a comlink proxy: a page gone away must not become an unhandled rejection.
+    const safe = (change: EduChange) => {
+      void Promise.resolve(listener(change)).catch(() => undefined);
+    };
+    return this.require().edus.state.subscribe(safe);
+  }
+
+  async unsubscribeEdus(id: number): Promise<void> {
+    this.federated?.edus.state.unsubscribe(id);
+  }
+
+  async publishRoom(roomId: string, published: boolean): Promise<void> {
+    await this.options.publishRoom(roomId, published);
+  }
+
+  async publicRooms(
+    server: string,
+    query: RemotePublicRoomsQuery = {},
+  ): Promise<RemotePublicRooms> {
+    return queryPublicRooms(this.require().client, server, query);
   }
 
   /** Stops the federation (queued messages stay stored for the next start). */

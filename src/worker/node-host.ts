@@ -169,6 +169,14 @@ export function createWorkerApi(deps: HostDeps): WorkerApi {
     handleFederation: (request, meta) => requireFederation().handleFederation(request, meta),
     joinRoom: (roomIdOrAlias, via) => requireFederation().joinRoom(roomIdOrAlias, via),
     wakeServer: (serverName) => requireFederation().wakeServer(serverName),
+    setTyping: (roomId, typing) => requireFederation().setTyping(roomId, typing),
+    sendReceipt: (roomId, eventId) => requireFederation().sendReceipt(roomId, eventId),
+    typing: (roomId) => requireFederation().typing(roomId),
+    receipts: (roomId) => requireFederation().receipts(roomId),
+    subscribeEdus: (listener) => requireFederation().subscribeEdus(listener),
+    unsubscribeEdus: (id) => requireFederation().unsubscribeEdus(id),
+    publishRoom: (roomId, published) => requireFederation().publishRoom(roomId, published),
+    publicRooms: (server, query) => requireFederation().publicRooms(server, query),
     // A page listener is a comlink proxy: its calls return promises that reject
     // if the page threw or went away, which must not become unhandled here.
     async subscribe(listener) {

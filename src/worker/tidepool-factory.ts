@@ -1,6 +1,6 @@
 /** The real NodeFactory: TidepoolNode over the store, identities from identity.ts and identity-file.ts. */
 import { FederatedNode } from '../federation/federated-node.js';
-import { createIdentity } from '../node/identity.js';
+import { createIdentity, userIdOf } from '../node/identity.js';
 import { parseIdentityFile } from '../node/identity-file.js';
 import { TidepoolNode } from '../node/node.js';
 import type { Store } from '../store/store.js';
@@ -38,8 +38,8 @@ export function tidepoolFactory(options: TidepoolFactoryOptions = {}): NodeFacto
         throw new Error('federation() is for nodes this factory opened');
       }
       const node = hosted;
-      return new FederationHost(
-        (transport) =>
+      return new FederationHost({
+        federate: (transport) =>
           FederatedNode.open({
             node,
             store,
@@ -47,11 +47,13 @@ export function tidepoolFactory(options: TidepoolFactoryOptions = {}): NodeFacto
             transport,
             now,
           }),
-        () => {
+        key: () => {
           const record = node.identityRecord();
           return { serverName: record.serverName, seed: record.signingKey.seed };
         },
-      );
+        userId: () => userIdOf(node.identityRecord()),
+        publishRoom: (roomId, published) => node.publishRoom(roomId, published),
+      });
     },
   };
 }

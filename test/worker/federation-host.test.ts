@@ -119,6 +119,23 @@ describe('the worker federation, driven from the page', () => {
       return page.items.some((item) => item.content.body === 'hello from b');
     }, 'b → a');
 
+    // Typing and receipts go through the worker's EDU sender; the directory through publicRooms.
+    const changes: string[] = [];
+    await a.subscribeEdus(proxy((change: { kind: string }) => void changes.push(change.kind)));
+    await b.setTyping(roomId, true);
+    await until(async () => (await a.typing(roomId)).includes(`@bob:${nameB}`), 'typing at a');
+    const [last] = (await b.timeline(roomId, { limit: 1 })).items;
+    await b.sendReceipt(roomId, last!.eventId);
+    await until(
+      async () => (await a.receipts(roomId)).some((r) => r.eventIds.includes(last!.eventId)),
+      'receipt at a',
+    );
+    expect(changes).toEqual(expect.arrayContaining(['typing', 'receipt']));
+    expect((await b.publicRooms(nameA)).rooms).toEqual([]);
+    await a.publishRoom(roomId, true);
+    const listed = await b.publicRooms(nameA, { searchTerm: 'tid' });
+    expect(listed.rooms).toMatchObject([{ room_id: roomId, name: 'Tide', num_joined_members: 2 }]);
+
     // A's link to B goes down: A's message waits in its outbound queue.
     cutAtA.add(nameB);
     await a.sendMessage(roomId, { msgtype: 'm.text', body: 'while cut' });
