@@ -5,6 +5,8 @@ import { shortUserId } from './describe-event.js';
 import type { IdentityPanel } from './identity-panel.js';
 import type { NodeConnection } from './node-client.js';
 import { NodeSession } from './node-session.js';
+import { fromJoinHash } from './room-link.js';
+import type { RoomList } from './room-list.js';
 import type { SelfCheckResult } from './self-check-panel.js';
 import { sharedStyles, themeVariables } from './styles.js';
 import './identity-panel.js';
@@ -47,6 +49,7 @@ export class TidepoolApp extends LitElement {
   @state() private identity?: IdentityInfo;
   @state() private roomId? = roomFromHash();
   @query('tp-identity-panel') private identityPanel?: IdentityPanel;
+  @query('tp-room-list') private roomList?: RoomList;
 
   static override styles = [
     themeVariables,
@@ -174,7 +177,29 @@ export class TidepoolApp extends LitElement {
 
   private readonly onHashChange = (): void => {
     this.roomId = roomFromHash();
+    void this.offerJoinFromHash();
   };
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if ((changed as Map<PropertyKey, unknown>).has('identity') && this.identity) {
+      void this.offerJoinFromHash();
+    }
+  }
+
+  /**
+   * Opened from a room link (`#join=...`): the join dialog, filled in. Joining
+   * waits for the user's click, so a link alone never joins anything.
+   */
+  private async offerJoinFromHash(): Promise<void> {
+    const target = fromJoinHash(location.hash);
+    if (!target) return;
+    await this.updateComplete;
+    const list = this.roomList;
+    if (!list) return;
+    await list.updateComplete;
+    history.replaceState(null, '', `${location.pathname}${location.search}`);
+    list.showJoin(target);
+  }
 
   private selectRoom(roomId: string | undefined): void {
     const url = `${location.pathname}${location.search}${roomId ? `#room=${encodeURIComponent(roomId)}` : ''}`;

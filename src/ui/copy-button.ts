@@ -9,6 +9,8 @@ export class CopyButton extends LitElement {
   @property() value = '';
   /** What is copied, for the button's accessible name ("Copy user ID"). */
   @property() label = 'Copy';
+  /** The button's visible text. */
+  @property() text = 'Copy';
 
   @state() private outcome?: 'copied' | 'failed';
 
@@ -16,7 +18,7 @@ export class CopyButton extends LitElement {
 
   override render(): TemplateResult {
     return html`
-      <button type="button" aria-label=${this.label} @click=${this.copy}>Copy</button>
+      <button type="button" aria-label=${this.label} @click=${this.copy}>${this.text}</button>
       <span role="status" class=${this.outcome === 'failed' ? 'alert' : 'muted'}>
         ${this.outcome === 'copied' ? 'Copied' : this.outcome === 'failed' ? 'Could not copy: select the text instead' : ''}
       </span>

@@ -1,11 +1,13 @@
 import type { Remote } from 'comlink';
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { MessageType, NodeApi, TimelineItem } from '../node/api.js';
+import type { MessageType, TimelineItem } from '../node/api.js';
 import { errorText } from './errors.js';
+import type { NodeRemoteApi } from './node-client.js';
 import type { NodeSession } from './node-session.js';
 import { parseComposerText } from './parse-command.js';
 import { sharedStyles } from './styles.js';
+import { TypingNotifier } from './typing-notifier.js';
 
 /**
  * `<tp-composer>`: the message box. Enter sends, Shift+Enter makes a new line,
@@ -17,7 +19,7 @@ import { sharedStyles } from './styles.js';
 export class MessageComposer extends LitElement {
   /** The running node: its API and change feed. */
   @property({ attribute: false }) session?: NodeSession;
-  private get api(): Remote<NodeApi> | undefined {
+  private get api(): Remote<NodeRemoteApi> | undefined {
     return this.session?.api;
   }
   /** The room to send to. */
@@ -99,12 +101,35 @@ export class MessageComposer extends LitElement {
           placeholder=${this.editing ? 'Edit your message' : 'Write a message…'}
           rows="1"
           @keydown=${this.onKeyDown}
+          @input=${this.onInput}
+          @blur=${() => this.#typing?.stop()}
         ></textarea>
         <button type="submit" class="primary" ?disabled=${this.busy}>${this.editing ? 'Save' : 'Send'}</button>
       </form>
       ${this.error ? html`<p class="alert" role="alert">${this.error}</p>` : nothing}
       <p class="hint muted">Enter sends, Shift+Enter adds a line. /me and /notice change the message type.</p>
     `;
+  }
+
+  /** Typing notices for the room shown; replaced when the room changes. */
+  #typing?: TypingNotifier;
+  #typingRoom = '';
+
+  private onInput(): void {
+    const api = this.api;
+    if (!api || this.editing) return;
+    if (this.#typingRoom !== this.roomId) {
+      this.#typing?.stop();
+      const roomId = this.roomId;
+      this.#typing = new TypingNotifier((typing) => api.setTyping(roomId, typing));
+      this.#typingRoom = roomId;
+    }
+    this.#typing?.input((this.textarea?.value ?? '') !== '');
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#typing?.stop();
   }
 
   private onKeyDown(event: KeyboardEvent): void {
@@ -149,6 +174,7 @@ export class MessageComposer extends LitElement {
         textarea.value = '';
         this.cancelEdit();
       } else {
+        this.#typing?.stop();
         await this.api.sendMessage(this.roomId, intent.message);
         textarea.value = '';
       }

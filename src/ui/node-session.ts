@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { NodeApi, NodeChange } from '../node/api.js';
+import type { NodeChange } from '../node/api.js';
+import type { NodeRemoteApi } from './node-client.js';
 
 /**
  * The page's handle on the running node, handed to every component: the API
@@ -17,7 +18,7 @@ export class NodeSession {
 
   constructor(
     /** The node's API (a comlink remote: every call crosses to the worker). */
-    readonly api: Comlink.Remote<NodeApi>,
+    readonly api: Comlink.Remote<NodeRemoteApi>,
   ) {}
 
   /** Subscribes to the node. Idempotent. */

@@ -10,6 +10,9 @@ import { roomLabel } from './format.js';
 import { type NodeSession, SessionListener } from './node-session.js';
 import { sharedStyles } from './styles.js';
 import './create-room-dialog.js';
+import type { JoinRoomDialog } from './join-room-dialog.js';
+import './join-room-dialog.js';
+import type { RoomTarget } from './room-link.js';
 
 /**
  * `<tp-room-list>`: the rooms of this node, newest activity first, with the last
@@ -32,6 +35,7 @@ export class RoomList extends LitElement {
   @state() private rooms?: RoomSummary[];
   @state() private error?: string;
   @query('tp-create-room-dialog') private createDialog?: CreateRoomDialog;
+  @query('tp-join-room-dialog') private joinDialog?: JoinRoomDialog;
   #reading = 0;
 
   constructor() {
@@ -50,6 +54,10 @@ export class RoomList extends LitElement {
         display: flex;
         flex-direction: column;
         overflow: auto;
+      }
+      .buttons {
+        display: flex;
+        gap: 0.4rem;
       }
       .head {
         display: flex;
@@ -144,9 +152,12 @@ export class RoomList extends LitElement {
       <nav aria-labelledby="rooms-title">
         <div class="head">
           <h2 id="rooms-title">Rooms</h2>
-          <button type="button" class="primary" @click=${() => this.createDialog?.show()}>
-            New room
-          </button>
+          <span class="buttons">
+            <button type="button" @click=${() => this.showJoin()}>Join</button>
+            <button type="button" class="primary" @click=${() => this.createDialog?.show()}>
+              New room
+            </button>
+          </span>
         </div>
         ${this.error ? html`<p class="alert" role="alert">${this.error}</p>` : ''}
         ${this.renderRooms()}
@@ -156,6 +167,10 @@ export class RoomList extends LitElement {
         .serverName=${this.serverName}
         @tp-room-created=${(e: CustomEvent<string>) => this.select(e.detail)}
       ></tp-create-room-dialog>
+      <tp-join-room-dialog
+        .session=${this.session}
+        @tp-room-joined=${(e: CustomEvent<string>) => this.select(e.detail)}
+      ></tp-join-room-dialog>
     `;
   }
 
@@ -189,6 +204,11 @@ export class RoomList extends LitElement {
         <span class="preview">${room.lastEvent ? previewText(room.lastEvent) : 'No messages yet'}</span>
       </button>
     </li>`;
+  }
+
+  /** Opens the join dialog, filled in with `prefill` (the page was opened from a room link). */
+  showJoin(prefill?: RoomTarget): void {
+    this.joinDialog?.show(prefill);
   }
 
   private select(roomId: string): void {

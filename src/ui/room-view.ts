@@ -1,10 +1,13 @@
 import type { Remote } from 'comlink';
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { IdentityInfo, NodeApi, RoomStateView, TimelineItem } from '../node/api.js';
+import type { IdentityInfo, RoomStateView, TimelineItem } from '../node/api.js';
 import { coalesce } from './coalesce.js';
 import { errorText } from './errors.js';
 import { roomLabel } from './format.js';
+import type { NodeRemoteApi } from './node-client.js';
+import { roomLink } from './room-link.js';
+import './copy-button.js';
 import type { MessageComposer } from './message-composer.js';
 import { type NodeSession, SessionListener } from './node-session.js';
 import { sharedStyles } from './styles.js';
@@ -28,7 +31,7 @@ export class RoomView extends LitElement {
   readonly #loadSoon = coalesce(() => this.load());
   /** The running node: its API and change feed. */
   @property({ attribute: false }) session?: NodeSession;
-  private get api(): Remote<NodeApi> | undefined {
+  private get api(): Remote<NodeRemoteApi> | undefined {
     return this.session?.api;
   }
   /** The room to show. */
@@ -173,7 +176,25 @@ export class RoomView extends LitElement {
     const { api, roomId } = this;
     if (!api || !roomId || document.visibilityState !== 'visible') return;
     api.markRead(roomId).catch(() => undefined);
+    void this.sendReceipt(roomId);
   };
+
+  /** The newest event this view sent a read receipt for. */
+  #receipted?: string;
+
+  /** Tells the room's other servers how far we have read; a hint, so failures are ignored. */
+  private async sendReceipt(roomId: string): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    try {
+      const [newest] = (await api.timeline(roomId, { limit: 1 })).items;
+      if (!newest || newest.eventId === this.#receipted || roomId !== this.roomId) return;
+      this.#receipted = newest.eventId;
+      await api.sendReceipt(roomId, newest.eventId);
+    } catch {
+      // Not on the federation yet, or the room changed under us: nothing to tell.
+    }
+  }
 
   private toggle(panel: SidePanel): void {
     this.side = this.side === panel ? undefined : panel;
@@ -188,6 +209,17 @@ export class RoomView extends LitElement {
           <h2>${room ? roomLabel(room) : this.roomId}</h2>
           ${room?.topic ? html`<p class="topic" title=${room.topic}>${room.topic}</p>` : nothing}
         </div>
+        ${
+          this.identity
+            ? html`<tp-copy-button
+                label="Copy a link others can join this room with"
+                text="Share"
+                .value=${roomLink(location.href, room?.canonicalAlias ?? this.roomId, [
+                  this.identity.serverName,
+                ])}
+              ></tp-copy-button>`
+            : nothing
+        }
         <button type="button" aria-pressed=${this.side === 'members'} @click=${() => this.toggle('members')}>
           Members
         </button>
