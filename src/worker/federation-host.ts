@@ -14,6 +14,7 @@ import {
 } from '../federation/directory/query-public-rooms.js';
 import type { EduChange, ReadReceipt } from '../federation/edu/edu-state.js';
 import type { FederatedNode } from '../federation/federated-node.js';
+import type { DestinationStatus } from '../federation/outbound/outbound-events.js';
 import type {
   FederationRequest,
   FederationResponse,
@@ -51,6 +52,8 @@ export interface FederationHostApi {
   publishRoom(roomId: string, published: boolean): Promise<void>;
   /** One page of another server's public room directory. */
   publicRooms(server: string, query?: RemotePublicRoomsQuery): Promise<RemotePublicRooms>;
+  /** The outbound queue per destination (queued, in flight, failures, next retry); [] before the start. */
+  outboundStatus(): Promise<DestinationStatus[]>;
 }
 
 /** What a FederationHost is built from. */
@@ -151,6 +154,10 @@ export class FederationHost {
     query: RemotePublicRoomsQuery = {},
   ): Promise<RemotePublicRooms> {
     return queryPublicRooms(this.require().client, server, query);
+  }
+
+  async outboundStatus(): Promise<DestinationStatus[]> {
+    return (await this.federated?.queue.status()) ?? [];
   }
 
   /** Stops the federation (queued messages stay stored for the next start). */

@@ -177,6 +177,7 @@ export function createWorkerApi(deps: HostDeps): WorkerApi {
     unsubscribeEdus: (id) => requireFederation().unsubscribeEdus(id),
     publishRoom: (roomId, published) => requireFederation().publishRoom(roomId, published),
     publicRooms: (server, query) => requireFederation().publicRooms(server, query),
+    outboundStatus: () => requireFederation().outboundStatus(),
     // A page listener is a comlink proxy: its calls return promises that reject
     // if the page threw or went away, which must not become unhandled here.
     async subscribe(listener) {

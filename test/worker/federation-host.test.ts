@@ -139,6 +139,14 @@ describe('the worker federation, driven from the page', () => {
     // A's link to B goes down: A's message waits in its outbound queue.
     cutAtA.add(nameB);
     await a.sendMessage(roomId, { msgtype: 'm.text', body: 'while cut' });
+    await until(
+      async () => (await a.outboundStatus()).some((d) => d.destination === nameB && d.failures > 0),
+      'a failure in the queue status',
+    );
+    expect((await a.outboundStatus()).find((d) => d.destination === nameB)).toMatchObject({
+      queued: 1,
+      retryAt: expect.any(Number),
+    });
     cutAtA.delete(nameB);
     await a.wakeServer(nameB);
     await until(async () => {
