@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { IdentityInfo } from '../node/api.js';
+import type { TidepoolTransport } from '../transport/start-transport.js';
 import { shortUserId } from './describe-event.js';
 import type { IdentityPanel } from './identity-panel.js';
 import type { NodeConnection } from './node-client.js';
@@ -10,6 +11,7 @@ import type { RoomList } from './room-list.js';
 import type { SelfCheckResult } from './self-check-panel.js';
 import { sharedStyles, themeVariables } from './styles.js';
 import './identity-panel.js';
+import './network-panel.js';
 import './room-list.js';
 import './room-view.js';
 import './self-check-panel.js';
@@ -44,6 +46,10 @@ export class TidepoolApp extends LitElement {
   @property({ attribute: false }) startError?: StartError;
   /** The core self-check result (Diagnostics); undefined while it runs. */
   @property({ attribute: false }) selfCheck?: SelfCheckResult;
+  /** The page's libp2p transport, set by main.ts when a relay is configured. */
+  @property({ attribute: false }) transport?: TidepoolTransport;
+
+  @state() private networkOpen = false;
 
   @state() private session?: NodeSession;
   @state() private identity?: IdentityInfo;
@@ -80,6 +86,12 @@ export class TidepoolApp extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
+      }
+      .network {
+        padding: 0.25rem 0.75rem 0.5rem;
+        border-bottom: 1px solid var(--tp-border);
+        max-height: 40vh;
+        overflow: auto;
       }
       main {
         min-height: 0;
@@ -209,8 +221,23 @@ export class TidepoolApp extends LitElement {
 
   override render(): TemplateResult {
     return html`
+      <div>
       <header class="top">
         <h1>Tidepool</h1>
+        ${
+          this.connection
+            ? html`<button
+                type="button"
+                aria-expanded=${this.networkOpen}
+                aria-controls="network"
+                @click=${() => {
+                  this.networkOpen = !this.networkOpen;
+                }}
+              >
+                Network
+              </button>`
+            : nothing
+        }
         ${
           this.identity
             ? html`<button
@@ -225,6 +252,14 @@ export class TidepoolApp extends LitElement {
             : nothing
         }
       </header>
+      ${
+        this.networkOpen
+          ? html`<section id="network" class="network" aria-label="Network">
+              <tp-network-panel .session=${this.session} .transport=${this.transport}></tp-network-panel>
+            </section>`
+          : nothing
+      }
+      </div>
       <main>${this.renderMain()}</main>
       <footer>
         <details>
