@@ -1,7 +1,8 @@
 /**
  * One node's federation, wired together: the TidepoolNode and its store, a
  * KeyRing, a FederationClient and a FederationServer (version, keys, the room
- * endpoints, make_join/send_join, the directory and profile queries,
+ * endpoints, make_join/send_join, invites, make_leave/send_leave,
+ * make_knock/send_knock, the directory and profile queries,
  * publicRooms) over one transport, the OutboundQueue
  * (started on open, stopped on close), and the relay that queues our own
  * events for each room's other servers (local-event-relay.ts). See
@@ -16,8 +17,8 @@
  */
 
 import { MatrixError } from '../core/errors.js';
-import { isValidRoomAlias, serverNameOf } from '../core/identifiers.js';
-import type { ServerName } from '../core/ids.js';
+import { isValidRoomAlias, isValidUserId, serverNameOf } from '../core/identifiers.js';
+import type { RoomId, ServerName } from '../core/ids.js';
 import type { TidepoolNode } from '../node/node.js';
 import type { IdentityRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -31,9 +32,16 @@ import { joinThrough } from './join/join-room.js';
 import { joinRoutes } from './join/join-routes.js';
 import { KeyRing, type NotaryConfig } from './keys/key-ring.js';
 import { LocalEventRelay } from './local-event-relay.js';
+import { inviteRoute } from './membership/invite-route.js';
+import { knockRoutes } from './membership/knock-routes.js';
+import { type KnockResult, knockThrough } from './membership/knock-through.js';
+import { leaveRoutes } from './membership/leave-routes.js';
+import { leaveThrough } from './membership/leave-through.js';
+import { inviteRemoteUser } from './membership/send-invite.js';
 import type { BackoffPolicy, OutboundTimers } from './outbound/backoff.js';
 import type { OutboundEvent } from './outbound/outbound-events.js';
 import { OutboundQueue } from './outbound/outbound-queue.js';
+import { type BackfillResult, backfillRoom } from './rooms/backfill.js';
 import { withRoomAcl } from './rooms/room-acl.js';
 import { roomRoutes } from './rooms/room-routes.js';
 import type { FederationRequest, FederationTransport, RequestHandler } from './transport.js';
@@ -139,6 +147,27 @@ export class FederatedNode {
     });
     // make_join and send_join answer 403 to servers the room's ACL denies.
     for (const route of joins) this.server.register(withRoomAcl(route, store));
+    // Invites, leaves through us (rejected invites) and knocks: ACL-denied servers get 403.
+    const invites = inviteRoute({ node, store, keyLookup: this.keyRing.lookup, identity, now });
+    const leaves = leaveRoutes({
+      node,
+      store,
+      keyLookup: this.keyRing.lookup,
+      serverName,
+      now,
+      onAccepted: (roomId, _eventId, pdu, origin) => this.relay.relayJoin(roomId, pdu, origin),
+    });
+    const knocks = knockRoutes({
+      node,
+      store,
+      keyLookup: this.keyRing.lookup,
+      serverName,
+      now,
+      onAccepted: (roomId, _eventId, pdu, origin) => this.relay.relayJoin(roomId, pdu, origin),
+    });
+    for (const route of [invites, ...leaves, ...knocks]) {
+      this.server.register(withRoomAcl(route, store));
+    }
     for (const route of queryRoutes({ node, store, serverName })) this.server.register(route);
     for (const route of publicRoomsRoutes({ node, store })) this.server.register(route);
   }
@@ -185,11 +214,107 @@ export class FederatedNode {
           // The resident accepted our join before answering: it needs no copy.
           this.relay.alreadyHeld(joined.join.eventId, [resident]);
           await node.installJoinedRoom(joined);
+          // An invite we held for this room is answered: the joined room replaces it.
+          await node.removeInvite(joined.roomId);
         },
       },
       roomId,
       [...servers, ...via],
     );
+  }
+
+  /**
+   * Invites `userId` into `roomId`. A user of ours: `node.invite`. A user of
+   * another server: our invite is built without being stored, sent to their
+   * server (v2 invite, with the room's stripped state), and stored once it
+   * comes back with their server's signature; the relay then sends it to the
+   * room's other servers. Returns the invite's event ID. Fails with
+   * M_FORBIDDEN in words when the auth rules refuse it, and with
+   * MembershipHandshakeError (the remote's errcode) when their server does.
+   */
+  async invite(roomId: string, userId: string, reason?: string): Promise<string> {
+    const { node, store, identity, now } = this.options;
+    if (!isValidUserId(userId)) {
+      throw new MatrixError('M_INVALID_PARAM', `${String(userId)} is not a valid user ID`);
+    }
+    if (serverNameOf(userId) === this.serverName) return node.invite(roomId, userId, reason);
+    const context = {
+      node,
+      store,
+      client: this.client,
+      keyLookup: this.keyRing.lookup,
+      identity,
+      now,
+    };
+    return inviteRemoteUser(context, roomId, userId, reason);
+  }
+
+  /**
+   * Rejects an invite received from another server: make_leave / send_leave
+   * through the inviting server (then the room ID's server, for versions
+   * 10/11), then the invite is forgotten and the room leaves the room list.
+   * M_NOT_FOUND when we hold no such invite; MembershipHandshakeError when no
+   * server accepted the leave (the invite is kept then). Returns the leave's
+   * event ID.
+   */
+  async rejectInvite(roomId: string, reason?: string): Promise<string> {
+    const { node, identity, now } = this.options;
+    const invite = await node.receivedInvite(roomId);
+    if (invite === undefined) {
+      throw new MatrixError('M_NOT_FOUND', `There is no invite to ${roomId} to reject`);
+    }
+    const via = [serverNameOf(invite.inviter), serverNameOf(roomId)].filter(
+      (server): server is string => server !== undefined,
+    );
+    const eventId = await leaveThrough({ client: this.client, identity, now }, roomId, via, reason);
+    await node.removeInvite(roomId);
+    return eventId;
+  }
+
+  /**
+   * Leaves a room: one we are only invited to through another server
+   * (`rejectInvite`), any other with `node.leave`.
+   */
+  async leave(roomId: string, reason?: string): Promise<string> {
+    const { node } = this.options;
+    const summary = (await node.rooms()).find((room) => room.roomId === roomId);
+    const invite = await node.receivedInvite(roomId);
+    if (invite !== undefined && summary?.membership === 'invite') {
+      return this.rejectInvite(roomId, reason);
+    }
+    return node.leave(roomId, reason);
+  }
+
+  /**
+   * Knocks on a room of other servers (join rule `knock`) through the first
+   * of `via` that accepts: make_knock, sign, send_knock. Returns the knock's
+   * event ID and the room's stripped state. A member lets us in by inviting
+   * us (the invite arrives as any v2 invite); then `joinRoom`.
+   * MembershipHandshakeError when no server accepts (M_FORBIDDEN when the
+   * room does not take knocks).
+   */
+  async knock(roomId: string, via: readonly string[], reason?: string): Promise<KnockResult> {
+    const { identity, now } = this.options;
+    return knockThrough({ client: this.client, identity, now }, roomId, via, reason);
+  }
+
+  /**
+   * Fetches up to `limit` (1–100) events of the room's history older than the
+   * oldest we hold (before our join, say) from its other servers, checks them
+   * all and places them before the timeline's oldest event
+   * (rooms/backfill.ts). `more` says whether older history may remain.
+   */
+  async backfill(roomId: string, limit = 50): Promise<BackfillResult> {
+    const { node, store, identity, onError } = this.options;
+    const context: Parameters<typeof backfillRoom>[0] = {
+      node,
+      store,
+      client: this.client,
+      keyLookup: this.keyRing.lookup,
+      serverName: () => identity().serverName,
+    };
+    if (onError !== undefined) context.onError = (error) => onError(error);
+    return backfillRoom(context, roomId as RoomId, limit);
   }
 
   /** Tries `destination` now (a link came up): ends its outbound backoff. */

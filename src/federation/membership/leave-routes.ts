@@ -1,0 +1,91 @@
+/**
+ * The resident side of leaving through another server (server-server API,
+ * "Leaving Rooms (Rejecting Invites)"), used by a server that holds no copy
+ * of the room — most often to reject an invite:
+ *
+ * - `GET /_matrix/federation/v1/make_leave/{roomId}/{userId}` → `{room_version,
+ *   event}`: the user must belong to the requesting server (403 M_FORBIDDEN);
+ *   the room must be ours (404 M_NOT_FOUND); the leave is built on the
+ *   current heads and state and must pass the auth rules there (403
+ *   M_FORBIDDEN in words: a user who is not invited, joined or knocking
+ *   cannot leave).
+ * - `PUT /_matrix/federation/v2/send_leave/{roomId}/{eventId}` → `{}` (v2's
+ *   answer): a leave of its sender (membership leave, state_key = sender),
+ *   sent by the sender's server, with the path's event ID, accepted by the
+ *   inbound checks (resident-checks.ts). A newly accepted leave goes to
+ *   `onAccepted`: the room's other servers must hear it too.
+ *
+ * Both are wrapped with withRoomAcl where they are registered.
+ */
+import type { KeyLookup } from '../../core/event-signing.js';
+import type { EventId, RoomId } from '../../core/ids.js';
+import type { JsonObject } from '../../core/json.js';
+import type { Pdu } from '../../core/pdu.js';
+import { makeMembershipTemplate } from '../../node/membership/membership-template.js';
+import type { Store } from '../../store/store.js';
+import type { AuthenticatedRoute } from '../server/route.js';
+import {
+  type ResidentNode,
+  readMemberEvent,
+  receiveMemberEvent,
+  requireOriginUser,
+  requireRoom,
+} from './resident-checks.js';
+
+/** What the leave routes need. */
+export interface LeaveRoutesOptions {
+  node: ResidentNode;
+  store: Store;
+  /** Event signature keys (KeyRing's `lookup`). */
+  keyLookup: KeyLookup;
+  /** Our server name, for `origin` in the template. */
+  serverName: () => string;
+  now: () => number;
+  /** Told about each leave send_leave newly accepted: relay it to the room's other servers. */
+  onAccepted?: (roomId: RoomId, eventId: EventId, pdu: Pdu, origin: string) => void;
+}
+
+/** send_leave bodies: one PDU (at most 64 KiB) with room to spare. */
+const SEND_LEAVE_MAX_BODY_BYTES = 128 * 1024;
+
+/** make_leave and send_leave (v2). */
+export function leaveRoutes(options: LeaveRoutesOptions): AuthenticatedRoute[] {
+  const { store } = options;
+  const makeLeave: AuthenticatedRoute = {
+    method: 'GET',
+    path: '/_matrix/federation/v1/make_leave/{roomId}/{userId}',
+    auth: 'x-matrix',
+    handle: async ({ origin, params }) => {
+      const userId = requireOriginUser(params.userId!, origin, 'ask to leave');
+      await requireRoom(store, params.roomId!);
+      const template = await makeMembershipTemplate(
+        store,
+        params.roomId!,
+        userId,
+        'leave',
+        options.now(),
+      );
+      return {
+        body: {
+          room_version: template.roomVersion,
+          event: { ...template.event, origin: options.serverName() } as JsonObject,
+        },
+      };
+    },
+  };
+  const sendLeave: AuthenticatedRoute = {
+    method: 'PUT',
+    path: '/_matrix/federation/v2/send_leave/{roomId}/{eventId}',
+    auth: 'x-matrix',
+    maxBodyBytes: SEND_LEAVE_MAX_BODY_BYTES,
+    handle: async ({ origin, params, body }) => {
+      const eventId = params.eventId! as EventId;
+      const room = await requireRoom(store, params.roomId!);
+      const pdu = readMemberEvent(body, room, eventId, origin, 'leave');
+      const fresh = await receiveMemberEvent(options.node, origin, pdu, eventId, options.keyLookup);
+      if (fresh) options.onAccepted?.(room.roomId, eventId, pdu, origin);
+      return { body: {} };
+    },
+  };
+  return [makeLeave, sendLeave];
+}
