@@ -35,7 +35,7 @@ import { InboundProcessor } from './inbound/inbound-processor.js';
 import type { InboundReport, ReceiveOptions } from './inbound/types.js';
 import { type JoinedRoom, writeJoinedRoom } from './join/store-joined-room.js';
 import { LocalWriter } from './local-writer.js';
-import { InviteBox, type ReceivedInvite, withInvites } from './membership/received-invites.js';
+import { newestFirst, type ReceivedInvite, withInvites } from './membership/received-invites.js';
 import {
   editDraft,
   type MembershipAction,
@@ -77,8 +77,6 @@ export class TidepoolNode implements NodeApi {
   private readonly writer: LocalWriter;
   private readonly inbound: InboundProcessor;
   private readonly now: () => number;
-  /** Invites received over federation for rooms we hold no DAG of (membership/). */
-  private readonly receivedInvites = new InviteBox();
 
   private constructor(
     private readonly store: Store,
@@ -316,7 +314,7 @@ export class TidepoolNode implements NodeApi {
         (b.lastEvent?.streamOrder ?? 0) - (a.lastEvent?.streamOrder ?? 0) ||
         (a.roomId < b.roomId ? -1 : 1),
     );
-    return withInvites(summaries, this.receivedInvites.all());
+    return withInvites(summaries, await this.invites());
   }
 
   async timeline(roomId: string, options: { from?: string; limit: number }): Promise<TimelinePage> {
@@ -404,23 +402,25 @@ export class TidepoolNode implements NodeApi {
    * membership `invite` until `removeInvite`.
    */
   async storeInvite(invite: ReceivedInvite): Promise<void> {
-    this.receivedInvites.put(invite);
+    await this.store.write(['invites'], (txn) => txn.invites.put(invite));
     this.hub.emit([{ kind: 'rooms' }]);
   }
 
   /** The invites received over federation, newest first. */
   async invites(): Promise<ReceivedInvite[]> {
-    return this.receivedInvites.all();
+    return newestFirst(await this.store.read(['invites'], (txn) => txn.invites.list()));
   }
 
   /** The received invite to `roomId`, if any. */
   async receivedInvite(roomId: string): Promise<ReceivedInvite | undefined> {
-    return this.receivedInvites.get(roomId);
+    return this.store.read(['invites'], (txn) => txn.invites.get(roomId as RoomId));
   }
 
   /** Forgets the received invite to `roomId` (joined or rejected); false if there was none. */
   async removeInvite(roomId: string): Promise<boolean> {
-    const removed = this.receivedInvites.remove(roomId);
+    const removed = await this.store.write(['invites'], (txn) =>
+      txn.invites.remove(roomId as RoomId),
+    );
     if (removed) this.hub.emit([{ kind: 'rooms' }]);
     return removed;
   }

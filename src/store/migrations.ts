@@ -92,11 +92,20 @@ const foldEventStateIntoEvents: Migration = async (typedDb, typedTxn) => {
   db.deleteObjectStore('eventState');
 };
 
+/**
+ * v4: invites received over federation for rooms we hold no DAG of, so an
+ * invite not yet answered survives a closed tab.
+ */
+const addInvites: Migration = (db) => {
+  db.createObjectStore('invites', { keyPath: 'roomId' });
+};
+
 /** All migrations, oldest first. */
 export const migrations: readonly Migration[] = [
   createCoreStores,
   addAliasesAndDepth,
   foldEventStateIntoEvents,
+  addInvites,
 ];
 
 /** The schema version this build writes. */

@@ -104,6 +104,32 @@ export interface AliasRecord {
   servers: ServerName[];
 }
 
+/** A state event as an invite carries it: four fields (the spec's "stripped state"). */
+export interface StrippedStateRecord {
+  type: string;
+  state_key: string;
+  sender: string;
+  content: JsonObject;
+}
+
+/**
+ * An invite our user received from another server for a room we hold no DAG
+ * of (v2 invite): kept until the user joins or rejects it.
+ */
+export interface InviteRecord {
+  roomId: RoomId;
+  roomVersion: string;
+  eventId: EventId;
+  /** The invite as we signed it (the inviting server's signature and ours). */
+  event: Pdu;
+  /** The invite's sender. */
+  inviter: string;
+  /** `invite_room_state` as received. */
+  strippedState: StrippedStateRecord[];
+  /** When we received it (our clock). */
+  receivedTs: number;
+}
+
 /** A room listed in this node's public room directory. */
 export interface DirectoryRecord {
   roomId: RoomId;

@@ -10,6 +10,7 @@ import type {
   DirectoryRecord,
   EventRecord,
   IdentityRecord,
+  InviteRecord,
   OutboundItem,
   ReceivedTxnRecord,
   RoomRecord,
@@ -41,6 +42,8 @@ export interface TidepoolSchema extends DBSchema {
   serverKeys: { key: [string, string]; value: ServerKeyRecord };
   aliases: { key: string; value: AliasRecord; indexes: { byRoom: RoomId } };
   directory: { key: RoomId; value: DirectoryRecord };
+  /** Invites received over federation, one per room. */
+  invites: { key: RoomId; value: InviteRecord };
   /** One record under the key `self`. */
   identity: { key: 'self'; value: IdentityRecord };
   counters: { key: CounterName; value: number };
@@ -94,6 +97,7 @@ export const expectedShape: Record<
   serverKeys: { keyPath: ['serverName', 'keyId'], autoIncrement: false, indexes: {} },
   aliases: { keyPath: 'alias', autoIncrement: false, indexes: { byRoom: 'roomId' } },
   directory: { keyPath: 'roomId', autoIncrement: false, indexes: {} },
+  invites: { keyPath: 'roomId', autoIncrement: false, indexes: {} },
   identity: { keyPath: null, autoIncrement: false, indexes: {} },
   counters: { keyPath: null, autoIncrement: false, indexes: {} },
 };

@@ -10,6 +10,7 @@ import { CountersStore } from './stores/counters-store.js';
 import { DirectoryStore } from './stores/directory-store.js';
 import { EventsStore } from './stores/events-store.js';
 import { IdentityStore } from './stores/identity-store.js';
+import { InvitesStore } from './stores/invites-store.js';
 import { OutboundStore } from './stores/outbound-store.js';
 import { RoomsStore } from './stores/rooms-store.js';
 import { ServerKeysStore } from './stores/server-keys-store.js';
@@ -32,6 +33,7 @@ const wrappers = {
   serverKeys: (store: ObjectStore<'serverKeys'>) => new ServerKeysStore(store),
   aliases: (store: ObjectStore<'aliases'>) => new AliasesStore(store),
   directory: (store: ObjectStore<'directory'>) => new DirectoryStore(store),
+  invites: (store: ObjectStore<'invites'>) => new InvitesStore(store),
   identity: (store: ObjectStore<'identity'>) => new IdentityStore(store),
   counters: (store: ObjectStore<'counters'>) => new CountersStore(store),
 } satisfies {

@@ -54,6 +54,10 @@ export interface FederationHostApi {
   publicRooms(server: string, query?: RemotePublicRoomsQuery): Promise<RemotePublicRooms>;
   /** The outbound queue per destination (queued, in flight, failures, next retry); [] before the start. */
   outboundStatus(): Promise<DestinationStatus[]>;
+  /** Declines an invite another server sent us (make_leave / send_leave through the inviter's server). */
+  rejectInvite(roomId: string, reason?: string): Promise<string>;
+  /** Asks to join a room whose join rule is `knock`, through `via`; returns the knock's event ID. */
+  knock(roomId: string, via: string[], reason?: string): Promise<string>;
 }
 
 /** What a FederationHost is built from. */
@@ -154,6 +158,29 @@ export class FederationHost {
     query: RemotePublicRoomsQuery = {},
   ): Promise<RemotePublicRooms> {
     return queryPublicRooms(this.require().client, server, query);
+  }
+
+  /** True once the page attached its transport. */
+  get started(): boolean {
+    return this.federated !== undefined;
+  }
+
+  /** Invites over the federation: a user of another server gets a v2 invite. */
+  async invite(roomId: string, userId: string, reason?: string): Promise<string> {
+    return this.require().invite(roomId, userId, reason);
+  }
+
+  /** Leaves a room, or declines the invite when we are only invited. */
+  async leave(roomId: string, reason?: string): Promise<string> {
+    return this.require().leave(roomId, reason);
+  }
+
+  async rejectInvite(roomId: string, reason?: string): Promise<string> {
+    return this.require().rejectInvite(roomId, reason);
+  }
+
+  async knock(roomId: string, via: string[], reason?: string): Promise<string> {
+    return (await this.require().knock(roomId, via, reason)).eventId;
   }
 
   async outboundStatus(): Promise<DestinationStatus[]> {

@@ -4,6 +4,8 @@
  * runs in Node tests over fake-indexeddb and in-memory locks.
  */
 import { type Remote, releaseProxy } from 'comlink';
+import { MatrixError } from '../core/errors.js';
+import { serverNameOf } from '../core/identifiers.js';
 import type { IdentityInfo, NodeApi, NodeListener } from '../node/api.js';
 import { checkNodeName } from '../store/node-registry.js';
 import type { IdentityRecord } from '../store/records.js';
@@ -178,6 +180,27 @@ export function createWorkerApi(deps: HostDeps): WorkerApi {
     publishRoom: (roomId, published) => requireFederation().publishRoom(roomId, published),
     publicRooms: (server, query) => requireFederation().publicRooms(server, query),
     outboundStatus: () => requireFederation().outboundStatus(),
+    rejectInvite: (roomId, reason) => requireFederation().rejectInvite(roomId, reason),
+    knock: (roomId, via, reason) => requireFederation().knock(roomId, via, reason),
+    // Invites and leaves go through the federation once it runs: a user of
+    // another server must get a v2 invite (their server countersigns it), and
+    // leaving a room we are only invited to goes through the inviter's server.
+    async invite(roomId, userId, reason) {
+      const hosted = requireNode();
+      if (federation?.started) return federation.invite(roomId, userId, reason);
+      if (opened && serverNameOf(userId) !== opened.identity.serverName) {
+        throw new MatrixError(
+          'M_FORBIDDEN',
+          `${userId} is on another server, and this node is not connected to the federation to invite them`,
+        );
+      }
+      return hosted.invite(roomId, userId, reason);
+    },
+    async leave(roomId, reason) {
+      const hosted = requireNode();
+      if (federation?.started) return federation.leave(roomId, reason);
+      return hosted.leave(roomId, reason);
+    },
     // A page listener is a comlink proxy: its calls return promises that reject
     // if the page threw or went away, which must not become unhandled here.
     async subscribe(listener) {

@@ -77,6 +77,11 @@ describe('the worker federation, driven from the page', () => {
     expect(JSON.parse(new TextDecoder().decode(answer.body))).toMatchObject({
       errcode: 'M_UNKNOWN',
     });
+    const roomId = await host.createRoom({});
+    await expect(host.invite(roomId, '@bob:example.org')).rejects.toMatchObject({
+      errcode: 'M_FORBIDDEN',
+      message: expect.stringMatching(/not connected to the federation to invite them/),
+    });
     await expect(host.joinRoom('!x:example.org', [])).rejects.toMatchObject({
       errcode: 'M_UNKNOWN',
       message: expect.stringMatching(/not connected to the federation/),
@@ -135,6 +140,23 @@ describe('the worker federation, driven from the page', () => {
     await a.publishRoom(roomId, true);
     const listed = await b.publicRooms(nameA, { searchTerm: 'tid' });
     expect(listed.rooms).toMatchObject([{ room_id: roomId, name: 'Tide', num_joined_members: 2 }]);
+
+    // An invite to a user of the other server goes over the federation (v2 invite).
+    const secret = await a.createRoom({ name: 'Private', preset: 'private_chat' });
+    await a.invite(secret, `@bob:${nameB}`);
+    await until(
+      async () => (await b.rooms()).some((r) => r.roomId === secret && r.membership === 'invite'),
+      'the invite at b',
+    );
+    await b.rejectInvite(secret);
+    await until(
+      async () =>
+        (await a.members(secret)).some(
+          (m) => m.userId === `@bob:${nameB}` && m.membership === 'leave',
+        ),
+      'the declined invite at a',
+    );
+    expect((await b.rooms()).some((r) => r.roomId === secret)).toBe(false);
 
     // A's link to B goes down: A's message waits in its outbound queue.
     cutAtA.add(nameB);

@@ -29,7 +29,7 @@
 import { MatrixError } from '../../core/errors.js';
 import { type KeyLookup, signHashedEvent, verifyEvent } from '../../core/event-signing.js';
 import { serverNameOf } from '../../core/identifiers.js';
-import type { EventId } from '../../core/ids.js';
+import type { EventId, RoomId } from '../../core/ids.js';
 import { isJsonObject, type JsonObject } from '../../core/json.js';
 import { isSupportedRoomVersion, roomVersionRules } from '../../core/room-versions.js';
 import { serverAclAllows } from '../../core/server-acl.js';
@@ -120,7 +120,7 @@ export function inviteRoute(options: InviteRouteOptions): AuthenticatedRoute {
         signingKey.seed,
       );
       await options.node.storeInvite({
-        roomId,
+        roomId: roomId as RoomId,
         roomVersion: version,
         eventId,
         event: signed,

@@ -4,55 +4,19 @@
  * server and by us) and the stripped state that came with it. The room list
  * shows each as a room with membership `invite` until the user joins
  * (the joined room replaces it) or rejects it (make_leave/send_leave).
- *
- * Held in memory: the store has no object store for them yet (a schema
- * migration, see doc/federation.md "Invites, leaves and knocks"), so a reopened node
- * forgets invites it has not acted on.
+ * They live in the store's `invites` object store (schema v4), so an
+ * invite not yet answered survives a closed tab.
  */
-import type { EventId } from '../../core/ids.js';
-import type { Pdu } from '../../core/pdu.js';
+import type { InviteRecord } from '../../store/records.js';
 import type { RoomSummary, TimelineItem } from '../api.js';
-import { type StrippedStateEvent, strippedContent } from './stripped-state.js';
+import { strippedContent } from './stripped-state.js';
 
-/** One invite received over federation. */
-export interface ReceivedInvite {
-  roomId: string;
-  roomVersion: string;
-  eventId: EventId;
-  /** The invite as we signed it (the inviting server's signature and ours). */
-  event: Pdu;
-  /** The invite's sender. */
-  inviter: string;
-  /** `invite_room_state` as received (four fields per event). */
-  strippedState: StrippedStateEvent[];
-  /** When we received it (our clock). */
-  receivedTs: number;
-}
+/** One invite received over federation (stored in the `invites` object store). */
+export type ReceivedInvite = InviteRecord;
 
-/** The received invites, one per room (a newer invite replaces an older one). */
-export class InviteBox {
-  private readonly byRoom = new Map<string, ReceivedInvite>();
-
-  put(invite: ReceivedInvite): void {
-    this.byRoom.set(invite.roomId, structuredClone(invite));
-  }
-
-  get(roomId: string): ReceivedInvite | undefined {
-    const found = this.byRoom.get(roomId);
-    return found === undefined ? undefined : structuredClone(found);
-  }
-
-  /** True when there was one. */
-  remove(roomId: string): boolean {
-    return this.byRoom.delete(roomId);
-  }
-
-  /** Newest first. */
-  all(): ReceivedInvite[] {
-    return [...this.byRoom.values()]
-      .sort((a, b) => b.receivedTs - a.receivedTs || (a.roomId < b.roomId ? -1 : 1))
-      .map((invite) => structuredClone(invite));
-  }
+/** Newest first, the room ID breaking ties. */
+export function newestFirst(invites: readonly ReceivedInvite[]): ReceivedInvite[] {
+  return [...invites].sort((a, b) => b.receivedTs - a.receivedTs || (a.roomId < b.roomId ? -1 : 1));
 }
 
 /** The room-list entry of an invite: names from the stripped state, the invite as its last event. */
@@ -106,8 +70,8 @@ export function withInvites(
   rooms: readonly RoomSummary[],
   invites: readonly ReceivedInvite[],
 ): RoomSummary[] {
-  const joined = new Set(rooms.filter((r) => r.membership === 'join').map((r) => r.roomId));
+  const joined = new Set<string>(rooms.filter((r) => r.membership === 'join').map((r) => r.roomId));
   const shown = invites.filter((invite) => !joined.has(invite.roomId));
-  const invited = new Set(shown.map((invite) => invite.roomId));
+  const invited = new Set<string>(shown.map((invite) => invite.roomId));
   return [...shown.map(inviteSummary), ...rooms.filter((room) => !invited.has(room.roomId))];
 }
