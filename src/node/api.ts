@@ -7,6 +7,7 @@
 import type { JsonObject } from '../core/json.js';
 import type { RoomVersionId } from '../core/room-versions.js';
 import type { EventStatus } from '../store/records.js';
+import type { RoomGraph, RoomGraphOptions } from './room-graph.js';
 
 /** Who this node is. */
 export interface IdentityInfo {
@@ -189,6 +190,12 @@ export interface NodeApi {
   markRead(roomId: string): Promise<void>;
 
   /** Calls `listener` after every committed change; returns an ID for unsubscribe. */
+  /** The newest events of a room as a graph, and its heads (the developer view). */
+  roomGraph(roomId: string, options?: RoomGraphOptions): Promise<RoomGraph>;
+  /** One stored event's PDU (with event_id), or undefined. */
+  graphEvent(roomId: string, eventId: string): Promise<JsonObject | undefined>;
+  /** A short digest of the room's current resolved state, to compare nodes at a glance. */
+  stateDigest(roomId: string): Promise<string>;
   subscribe(listener: NodeListener): Promise<number>;
   unsubscribe(id: number): Promise<void>;
 }

@@ -44,8 +44,10 @@ import {
   redactionDraft,
 } from './operation-drafts.js';
 import { RoomCaches } from './room-cache.js';
+import { graphEvent, type RoomGraph, type RoomGraphOptions, roomGraph } from './room-graph.js';
 import { roomSummary } from './room-summary.js';
 import { displayNameOf, memberList, membershipOf, roomStateView } from './room-views.js';
+import { stateDigest } from './state-digest.js';
 import { readTimeline } from './timeline-view.js';
 import {
   checkEventType,
@@ -342,6 +344,18 @@ export class TidepoolNode implements NodeApi {
       return true;
     });
     if (changed) this.hub.emit([{ kind: 'rooms' }]);
+  }
+
+  async roomGraph(roomId: string, options?: RoomGraphOptions): Promise<RoomGraph> {
+    return roomGraph(this.store, roomId, options);
+  }
+
+  async graphEvent(roomId: string, eventId: string): Promise<JsonObject | undefined> {
+    return graphEvent(this.store, roomId, eventId);
+  }
+
+  async stateDigest(roomId: string): Promise<string> {
+    return stateDigest(this.store, roomId);
   }
 
   async subscribe(listener: NodeListener): Promise<number> {

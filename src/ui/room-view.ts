@@ -12,12 +12,13 @@ import type { MessageComposer } from './message-composer.js';
 import { type NodeSession, SessionListener } from './node-session.js';
 import { sharedStyles } from './styles.js';
 import type { TimelineView } from './timeline-view.js';
+import './event-graph.js';
 import './members-panel.js';
 import './message-composer.js';
 import './room-settings.js';
 import './timeline-view.js';
 
-type SidePanel = 'members' | 'settings';
+type SidePanel = 'members' | 'settings' | 'graph';
 
 /**
  * `<tp-room-view>`: one room: header (name, topic), timeline, composer, and a
@@ -226,6 +227,9 @@ export class RoomView extends LitElement {
         <button type="button" aria-pressed=${this.side === 'settings'} @click=${() => this.toggle('settings')}>
           Settings
         </button>
+        <button type="button" aria-pressed=${this.side === 'graph'} @click=${() => this.toggle('graph')}>
+          Graph
+        </button>
       </header>
       <div class="body" ?data-side=${this.side !== undefined}>
         <section class="conversation" aria-label="Conversation">
@@ -257,7 +261,7 @@ export class RoomView extends LitElement {
   }
 
   private renderSide(side: SidePanel): TemplateResult {
-    const title = side === 'members' ? 'Members' : 'Room settings';
+    const title = { members: 'Members', settings: 'Room settings', graph: 'Event graph' }[side];
     return html`<aside aria-labelledby="side-title">
       <div class="row">
         <h3 id="side-title">${title}</h3>
@@ -268,7 +272,9 @@ export class RoomView extends LitElement {
       ${
         side === 'members'
           ? html`<tp-members-panel .session=${this.session} .roomId=${this.roomId}></tp-members-panel>`
-          : html`<tp-room-settings .session=${this.session} .room=${this.room} @tp-left=${this.back}></tp-room-settings>`
+          : side === 'graph'
+            ? html`<tp-event-graph .session=${this.session} .roomId=${this.roomId}></tp-event-graph>`
+            : html`<tp-room-settings .session=${this.session} .room=${this.room} @tp-left=${this.back}></tp-room-settings>`
       }
     </aside>`;
   }

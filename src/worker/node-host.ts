@@ -101,6 +101,9 @@ const nodeMethods = {
   roomState: true,
   members: true,
   markRead: true,
+  roomGraph: true,
+  graphEvent: true,
+  stateDigest: true,
   subscribe: true,
   unsubscribe: true,
 } satisfies Record<keyof NodeApi, true>;
