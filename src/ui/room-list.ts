@@ -1,12 +1,13 @@
 import type { Remote } from 'comlink';
 import { css, html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { NodeApi, RoomSummary } from '../node/api.js';
+import type { RoomSummary } from '../node/api.js';
 import { coalesce } from './coalesce.js';
 import type { CreateRoomDialog } from './create-room-dialog.js';
 import { previewText } from './describe-event.js';
 import { errorText } from './errors.js';
 import { roomLabel } from './format.js';
+import type { NodeRemoteApi } from './node-client.js';
 import { type NodeSession, SessionListener } from './node-session.js';
 import { sharedStyles } from './styles.js';
 import './create-room-dialog.js';
@@ -24,7 +25,7 @@ export class RoomList extends LitElement {
   readonly #loadSoon = coalesce(() => this.load());
   /** The running node: its API and change feed. */
   @property({ attribute: false }) session?: NodeSession;
-  private get api(): Remote<NodeApi> | undefined {
+  private get api(): Remote<NodeRemoteApi> | undefined {
     return this.session?.api;
   }
   /** This node's server name (for room aliases). */
@@ -34,6 +35,8 @@ export class RoomList extends LitElement {
 
   @state() private rooms?: RoomSummary[];
   @state() private error?: string;
+  /** Invites being answered, by room. */
+  @state() private answering = new Map<string, 'accept' | 'decline'>();
   @query('tp-create-room-dialog') private createDialog?: CreateRoomDialog;
   @query('tp-join-room-dialog') private joinDialog?: JoinRoomDialog;
   #reading = 0;
@@ -116,10 +119,22 @@ export class RoomList extends LitElement {
         color: var(--tp-accent-fg);
         font-size: 0.85rem;
       }
-      .badge.invite {
-        background: var(--tp-surface);
-        color: var(--tp-fg);
-        border: 1px solid var(--tp-border);
+      li.invite {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: space-between;
+        gap: 0.4rem;
+        padding: 0.5rem 0.75rem;
+        border-bottom: 1px solid var(--tp-border);
+      }
+      .invite-text {
+        display: grid;
+        min-width: 0;
+      }
+      .invite-actions {
+        display: flex;
+        gap: 0.4rem;
       }
       .empty,
       .alert {
@@ -184,15 +199,67 @@ export class RoomList extends LitElement {
     </ul>`;
   }
 
+  /** An invite from another server: accept (join through the inviter's server) or decline. */
+  private renderInvite(room: RoomSummary): TemplateResult {
+    const label = roomLabel(room);
+    const inviter = room.lastEvent?.senderName ?? room.lastEvent?.sender ?? 'someone';
+    const busy = this.answering.get(room.roomId);
+    return html`<li class="invite">
+      <div class="invite-text">
+        <span class="name">${label}</span>
+        <span class="preview">Invited by ${inviter}</span>
+      </div>
+      <div class="invite-actions">
+        <button
+          type="button"
+          class="primary"
+          ?disabled=${busy !== undefined}
+          aria-label="Accept the invite to ${label}"
+          @click=${() => void this.answer(room, 'accept')}
+        >
+          ${busy === 'accept' ? 'Joining…' : 'Accept'}
+        </button>
+        <button
+          type="button"
+          ?disabled=${busy !== undefined}
+          aria-label="Decline the invite to ${label}"
+          @click=${() => void this.answer(room, 'decline')}
+        >
+          ${busy === 'decline' ? 'Declining…' : 'Decline'}
+        </button>
+      </div>
+    </li>`;
+  }
+
+  private async answer(room: RoomSummary, how: 'accept' | 'decline'): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    this.answering = new Map(this.answering).set(room.roomId, how);
+    this.error = undefined;
+    try {
+      if (how === 'accept') {
+        const inviter = room.lastEvent?.sender;
+        const via = inviter?.includes(':') ? [inviter.slice(inviter.indexOf(':') + 1)] : [];
+        this.select(await api.joinRoom(room.roomId, via));
+      } else {
+        await api.rejectInvite(room.roomId);
+      }
+    } catch (error) {
+      const what = how === 'accept' ? 'join' : 'decline the invite to';
+      this.error = `Could not ${what} ${roomLabel(room)}: ${errorText(error)}`;
+    } finally {
+      const next = new Map(this.answering);
+      next.delete(room.roomId);
+      this.answering = next;
+    }
+  }
+
   private renderRoom(room: RoomSummary): TemplateResult {
+    if (room.membership === 'invite') return this.renderInvite(room);
     const label = roomLabel(room);
     const unread = room.unreadCount;
     const badge =
-      room.membership === 'invite'
-        ? html`<span class="badge invite">Invited</span>`
-        : unread > 0
-          ? html`<span class="badge" aria-label="${unread} unread">${unread}</span>`
-          : '';
+      unread > 0 ? html`<span class="badge" aria-label="${unread} unread">${unread}</span>` : '';
     return html`<li>
       <button
         type="button"
