@@ -3,10 +3,15 @@
  * the node named by `?node=NAME` in its worker (see doc/worker.md), and hands
  * both to `<tidepool-app>`.
  *
+ * Once the node runs, and a relay is configured (`?relay=URL`, or the build's
+ * VITE_TIDEPOOL_RELAY), the page starts the libp2p transport that carries the
+ * node's federation (doc/transport.md).
+ *
  * With `?test` in the URL the page also exposes the core as
- * `window.__tidepoolCore`, the node connection as `window.__tidepool` and the
- * node client as `window.__tidepoolClient`, so end-to-end tests and benchmarks
- * can drive them. The hooks are for development only.
+ * `window.__tidepoolCore`, the node connection as `window.__tidepool`, the
+ * node client as `window.__tidepoolClient` and the transport as
+ * `window.__tidepoolTransport`, so end-to-end tests and benchmarks can drive
+ * them. The hooks are for development only.
  */
 import { proxy } from 'comlink';
 import { decodeBase64, encodeBase64 } from './core/base64.js';
@@ -20,6 +25,8 @@ import {
   publicKeyFromSeed,
 } from './core/crypto/ed25519.js';
 import { type Signable, signJson, verifyJson } from './core/signing.js';
+import { pageTransportOptions } from './transport/page-options.js';
+import { startTransport, type TidepoolTransport } from './transport/start-transport.js';
 import type { SelfCheckResult, StartError } from './ui/app-shell.js';
 import './ui/app-shell.js';
 import {
@@ -70,6 +77,10 @@ declare global {
     __tidepoolStartError?: StartError;
     /** The node client, present only with `?test`. */
     __tidepoolClient?: typeof testClient;
+    /** The federation transport once started, present only with `?test`. */
+    __tidepoolTransport?: TidepoolTransport;
+    /** Why the transport did not start (words), present only with `?test`. */
+    __tidepoolTransportError?: string;
     /** The self-check result once it has run. */
     tidepoolSelfCheck?: SelfCheckResult;
   }
@@ -149,8 +160,27 @@ async function startPageNode(): Promise<void> {
     if (importIdentity !== undefined) sessionStorage.removeItem(importKey);
     if (testMode) window.__tidepool = connection;
     if (app) app.connection = connection;
+    void startPageTransport(connection);
   } catch (error) {
     reportStartError(error);
+  }
+}
+
+/**
+ * Starts federation links for the running node when a relay is configured.
+ * A relay that is down does not stop the node: the transport retries and
+ * says so in `status.message`.
+ */
+async function startPageTransport(connection: NodeConnection): Promise<void> {
+  const { relayUrl, preferDirect } = pageTransportOptions(location.search);
+  if (relayUrl === undefined) return;
+  try {
+    const transport = await startTransport({ api: connection.api, relayUrl, preferDirect });
+    if (testMode) window.__tidepoolTransport = transport;
+    if (app) app.transport = transport;
+  } catch (error) {
+    const words = error instanceof Error ? error.message : String(error);
+    if (testMode) window.__tidepoolTransportError = `Federation could not start: ${words}`;
   }
 }
 
