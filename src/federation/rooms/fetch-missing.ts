@@ -12,13 +12,15 @@
  *    or a walk that failed) is fetched with `GET /event/{eventId}`, at most
  *    `maxEventFetches` per round. A failed walk falls back at once.
  *
- * Not done: taking the state at a gap from `/state_ids` (and `/state`): the
- * events it names could only be stored as outliers, which the store does not
- * support yet. So a gap deeper than the rounds reach stays a gap: the event
- * above it answers `missing prev events` and is not stored.
+ * When the rounds cannot close a gap, `gapFetcherFrom` gives the pipeline
+ * the state before the event above it: `GET /state_ids?event_id=` for the
+ * IDs, then the events this node lacks — by `GET /event` when they are few,
+ * else in one `GET /state?event_id=` (the state and its whole auth chain).
+ * The pipeline keeps them as outliers (src/node/inbound/gap-state.ts).
  */
-import { isJsonObject } from '../../core/json.js';
-import type { FetchMissing } from '../../node/inbound/types.js';
+import type { EventId } from '../../core/ids.js';
+import { isJsonObject, type JsonObject } from '../../core/json.js';
+import type { FetchMissing, GapFetcher } from '../../node/inbound/types.js';
 import type { FederationClient } from '../client.js';
 
 /** Options for fetchMissingFrom. */
@@ -59,22 +61,78 @@ export function fetchMissingFrom(destination: string, options: FetchMissingOptio
       for (const id of fresh) walked.add(id);
     }
     const byId = walkFailed ? missing : missing.filter((id) => !fresh.includes(id));
-    const fetched = await Promise.all(
-      byId.slice(0, maxEventFetches).map(async (id) => {
-        try {
-          const answer = await client.request(
-            destination,
-            'GET',
-            `${V1}/event/${encodeURIComponent(id)}`,
-          );
-          const pdus = Array.isArray(answer.pdus) ? answer.pdus.filter(isJsonObject) : [];
-          return pdus.slice(0, 1);
-        } catch (error) {
-          onError?.(error);
-          return [];
-        }
-      }),
-    );
-    return [...found, ...fetched.flat()];
+    const fetched = await eventsById(destination, client, byId.slice(0, maxEventFetches), onError);
+    return [...found, ...fetched];
   };
+}
+
+/** Above this many events lacking, the gap fetcher asks one `/state` instead of `/event` each. */
+export const MAX_GAP_EVENT_FETCHES = 10;
+
+/** A GapFetcher that asks `destination` (the server that sent the event above the gap). */
+export function gapFetcherFrom(
+  destination: string,
+  options: Pick<FetchMissingOptions, 'client' | 'onError'>,
+): GapFetcher {
+  const { client, onError } = options;
+  const at = (path: string, roomId: string, eventId: string) =>
+    `${V1}/${path}/${encodeURIComponent(roomId)}?event_id=${encodeURIComponent(eventId)}`;
+  return {
+    stateIdsBefore: async (roomId, eventId) => {
+      try {
+        const answer = await client.request(destination, 'GET', at('state_ids', roomId, eventId));
+        const stateIds = stringsOf(answer.pdu_ids);
+        const authChainIds = stringsOf(answer.auth_chain_ids);
+        if (stateIds === undefined || authChainIds === undefined) return undefined;
+        return { stateIds, authChainIds };
+      } catch (error) {
+        onError?.(error);
+        return undefined;
+      }
+    },
+    events: async (roomId, eventId, ids) => {
+      if (ids.length <= MAX_GAP_EVENT_FETCHES) return eventsById(destination, client, ids, onError);
+      try {
+        const answer = await client.request(destination, 'GET', at('state', roomId, eventId));
+        return [...objectsOf(answer.pdus), ...objectsOf(answer.auth_chain)];
+      } catch (error) {
+        onError?.(error);
+        return eventsById(destination, client, ids.slice(0, MAX_GAP_EVENT_FETCHES), onError);
+      }
+    },
+  };
+}
+
+/** `GET /event/{id}` for each of `ids` at once; failures are reported and left out. */
+async function eventsById(
+  destination: string,
+  client: FetchMissingOptions['client'],
+  ids: readonly string[],
+  onError: ((error: unknown) => void) | undefined,
+): Promise<JsonObject[]> {
+  const fetched = await Promise.all(
+    ids.map(async (id) => {
+      try {
+        const answer = await client.request(
+          destination,
+          'GET',
+          `${V1}/event/${encodeURIComponent(id)}`,
+        );
+        return objectsOf(answer.pdus).slice(0, 1);
+      } catch (error) {
+        onError?.(error);
+        return [];
+      }
+    }),
+  );
+  return fetched.flat();
+}
+
+function objectsOf(value: unknown): JsonObject[] {
+  return Array.isArray(value) ? value.filter(isJsonObject) : [];
+}
+
+function stringsOf(value: unknown): EventId[] | undefined {
+  if (!Array.isArray(value) || !value.every((id) => typeof id === 'string')) return undefined;
+  return value as EventId[];
 }

@@ -11,7 +11,8 @@
  *   themselves), skipping `earliest_events` and stopping at `limit`; oldest
  *   first.
  *
- * Rejected events are walked through but never returned; soft-failed ones are
+ * Both walks read the room in depth slices (depth-walk.ts), not one read
+ * per level. Rejected events are walked through but never returned; soft-failed ones are
  * returned when the walk reaches them (the spec: only when requested events
  * reference them). An event the origin may not see is returned redacted.
  */
@@ -20,6 +21,7 @@ import type { EventId } from '../../core/ids.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../core/json.js';
 import type { Store } from '../../store/store.js';
 import type { AuthenticatedRoute } from '../server/route.js';
+import { walkByDepth } from './depth-walk.js';
 import { openRoom, pduTransaction, requireRoomAccess, servedToOrigin } from './room-access.js';
 
 /** The most events one walk returns, whatever `limit` asks. */
@@ -54,7 +56,7 @@ export function historyRoutes(options: HistoryRoutesOptions): AuthenticatedRoute
         const limit = parseLimit(query.get('limit'));
         const access = await openRoom(store, params.roomId!, origin);
         await requireRoomAccess(access, v as EventId[]);
-        const records = await access.reads.walkPrevs(v as EventId[], {
+        const records = await walkByDepth(store, access.room.roomId, v as EventId[], {
           limit: Math.min(limit, MAX_WALK_EVENTS),
           includeStart: true,
         });
@@ -70,7 +72,7 @@ export function historyRoutes(options: HistoryRoutesOptions): AuthenticatedRoute
         const request = readMissingEventsBody(body);
         const access = await openRoom(store, params.roomId!, origin);
         await requireRoomAccess(access, request.latest);
-        const records = await access.reads.walkPrevs(request.latest, {
+        const records = await walkByDepth(store, access.room.roomId, request.latest, {
           limit: Math.min(request.limit, MAX_WALK_EVENTS),
           stopAt: new Set(request.earliest),
           minDepth: request.minDepth,

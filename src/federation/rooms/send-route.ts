@@ -9,8 +9,10 @@
  *   nothing is processed; a duplicate arriving while the first is still being
  *   processed waits for it and gets the same answer;
  * - otherwise the PDUs go through `receivePdus` (with the key ring's lookup
- *   and a fetchMissing asking the origin), then the answer `{pdus}` is stored
- *   in `txnIds` (its own write, after receivePdus committed) and sent.
+ *   and a fetchMissing and gap fetcher asking the origin), then the answer `{pdus}` is stored
+ *   in `txnIds` (its own write, after receivePdus committed) and sent; that
+ *   write also forgets IDs older than `txnIdTtlMs` (24 h), so replays are
+ *   recognised for a day and the store does not grow forever.
  * - server ACLs: a PDU of a room whose current `m.room.server_acl` denies
  *   the origin answers `{error}` and is not processed; the rest of the
  *   transaction goes on (server-server API, "Server Access Control Lists");
@@ -29,9 +31,10 @@ import { isJsonObject, type JsonObject } from '../../core/json.js';
 import type { RoomVersionId } from '../../core/room-versions.js';
 import type { InboundReport, ReceiveOptions } from '../../node/inbound/types.js';
 import { RoomReadsForFederation } from '../../node/room-reads-for-federation.js';
+import { pruneReceivedTxnIds } from '../../store/prune-txn-ids.js';
 import type { Store } from '../../store/store.js';
 import type { AuthenticatedRoute } from '../server/route.js';
-import { type FetchMissingOptions, fetchMissingFrom } from './fetch-missing.js';
+import { type FetchMissingOptions, fetchMissingFrom, gapFetcherFrom } from './fetch-missing.js';
 import { aclAllows } from './room-acl.js';
 
 /** Most PDUs in one transaction (spec). */
@@ -52,6 +55,8 @@ export interface SendRouteOptions {
   /** How missing events are fetched from the origin. */
   fetch: FetchMissingOptions;
   now: () => number;
+  /** How long a received transaction ID is remembered for replays; default 24 h. */
+  txnIdTtlMs?: number;
   /** Takes the transaction's EDUs (edu/federation-edus.ts); absent: EDUs are ignored. */
   edus?: { receive(origin: string, edus: readonly unknown[]): Promise<unknown> };
 }
@@ -73,12 +78,16 @@ export function sendRoute(options: SendRouteOptions): AuthenticatedRoute {
     if (seen !== undefined) return seen.result;
     const { allowed, denied } = await splitByAcl(store, origin, txn.pdus);
     const fetchMissing = fetchMissingFrom(origin, options.fetch);
-    const report = await node.receivePdus(origin, allowed, { keyLookup, fetchMissing });
+    const fetchGap = gapFetcherFrom(origin, options.fetch);
+    const report = await node.receivePdus(origin, allowed, { keyLookup, fetchMissing, fetchGap });
     const result = { pdus: { ...denied, ...report.pdus } } as unknown as JsonObject;
     // Committed by receivePdus already; this write awaits nothing but IndexedDB.
-    await store.write(['txnIds'], (txn) =>
-      txn.txnIds.put({ origin, txnId, result, receivedTs: now() }),
-    );
+    // IDs past their lifetime go in the same write: no sender retries that long.
+    const receivedTs = now();
+    await store.write(['txnIds'], async (txn) => {
+      await pruneReceivedTxnIds(txn, receivedTs, options.txnIdTtlMs);
+      await txn.txnIds.put({ origin, txnId, result, receivedTs });
+    });
     if (options.edus !== undefined && txn.edus.length > 0) {
       await options.edus.receive(origin, txn.edus).catch(() => undefined);
     }

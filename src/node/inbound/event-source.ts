@@ -77,6 +77,15 @@ export class EventSource {
     });
   }
 
+  /**
+   * Treats `record` (an outlier this batch will write) as stored from now on:
+   * the checks find it like any stored event.
+   */
+  addPlanned(record: EventRecord): void {
+    this.records.set(record.eventId, record);
+    this.pdus.set(record.eventId, record.pdu);
+  }
+
   /** The stored record of `id` (after `load`), or undefined. */
   stored(id: EventId): EventRecord | undefined {
     return this.records.get(id) ?? undefined;

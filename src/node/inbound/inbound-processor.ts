@@ -5,18 +5,25 @@
  * federation layer's callback), checks 4–6 in dependency order (judge.ts, in
  * memory over short reads), ONE write (write-inbound.ts), then — after the
  * commit — drop the room's in-memory state and tell listeners.
+ *
+ * A gap the walk cannot close is filled from the state before the events
+ * above it (gap-state.ts: outliers). A historical batch (backfill) takes the
+ * same path with no walk, and goes below the timeline's oldest event.
  */
 import type { EventId, RoomId } from '../../core/ids.js';
 import { isJsonObject } from '../../core/json.js';
 import { type RoomVersionRules, roomVersionRules } from '../../core/room-versions.js';
-import type { RoomRecord } from '../../store/records.js';
+import type { EventRecord, RoomRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { NodeChange } from '../api.js';
 import type { ChangeHub } from '../change-hub.js';
 import { admit, type Candidate } from './admit.js';
 import { batchOrder } from './batch-order.js';
 import { EventSource } from './event-source.js';
+import { fillGaps, type GapFill, gapRoots } from './gap-state.js';
+import { oldestStreamOrder } from './history-position.js';
 import { BatchJudge } from './judge.js';
+import { RecentEvents } from './recent-events.js';
 import { sameState } from './state-plan.js';
 import type { InboundReport, ReceiveOptions } from './types.js';
 import { writeInbound } from './write-inbound.js';
@@ -38,6 +45,11 @@ export interface InboundContext {
 
 /** Receives PDUs from other servers. */
 export class InboundProcessor {
+  /** Events stored lately, so a second copy skips checks 1–3. */
+  private readonly recent = new RecentEvents();
+  /** Unknown prev events of events placed through a gap: when they arrive, they are not heads. */
+  private readonly gapPrevs = new Set<EventId>();
+
   constructor(private readonly context: InboundContext) {}
 
   /** Runs the checks on `pdus` (raw JSON) from `origin` and stores what passes; see InboundReport. */
@@ -82,29 +94,46 @@ export class InboundProcessor {
           ? { error: outcome.reason ?? outcome.status }
           : {};
     };
+    // A copy of an event stored lately is a duplicate: no need to verify it again.
+    const unseen = items.filter(({ raw }) => {
+      const known = this.recent.match(raw);
+      if (known !== undefined) note(known, { status: 'duplicate' });
+      return known === undefined;
+    });
     const admitted = await Promise.all(
-      items.map(({ raw }) => admit(raw, roomId, rules, options.keyLookup)),
+      unseen.map(({ raw }) => admit(raw, roomId, rules, options.keyLookup)),
     );
     const fresh = new Map<EventId, Candidate>();
     admitted.forEach((a, i) => {
       if (a.ok) fresh.set(a.candidate.eventId, a.candidate);
       else if (a.eventId !== undefined) note(a.eventId, { status: 'dropped', reason: a.error });
-      else report.unkeyed.push({ index: items[i]!.index, error: a.error });
+      else report.unkeyed.push({ index: unseen[i]!.index, error: a.error });
     });
     // One read: the batch's own IDs (duplicates), what they cite, the current state.
     const cited = [...fresh.values()].flatMap((c) => [...c.pdu.prev_events, ...c.pdu.auth_events]);
     if (rules.createEventImpliedByRoomId) cited.push(`$${roomId.slice(1)}`);
     await source.prefetch([...fresh.keys(), ...(cited as EventId[])], room.stateGroup);
+    const historical = options.historical === true;
+    // History may bring back events stored as outliers (the state we joined with): they take their place.
+    const upgrades = new Map<EventId, EventRecord>();
     for (const id of fresh.keys()) {
-      if (source.stored(id) !== undefined) {
+      const stored = source.stored(id);
+      if (stored === undefined) continue;
+      if (historical && stored.status === 'outlier') upgrades.set(id, stored);
+      else {
         fresh.delete(id);
         note(id, { status: 'duplicate' });
       }
     }
     const reported = new Set(fresh.keys());
-    await this.fetchMissing(source, room, rules, fresh, options);
+    if (!historical) await this.fetchMissing(source, room, rules, fresh, options);
+    const gaps = await this.fillGaps(source, rules, room.roomId, fresh, options);
 
-    const judge = new BatchJudge(source, rules, room, await source.state(room.stateGroup));
+    const judge = new BatchJudge(source, rules, room, await source.state(room.stateGroup), {
+      historical,
+      gapStates: gaps.gapStates,
+      hasChild: (id) => this.gapPrevs.has(id),
+    });
     const { ordered, cyclic } = batchOrder([...fresh.values()]);
     for (const c of cyclic) note(c.eventId, { status: 'pending', reason: 'cites itself' });
     const startState = judge.current;
@@ -120,20 +149,37 @@ export class InboundProcessor {
         );
       }
     }
-    if (judge.verdicts.length === 0) return;
+    if (judge.verdicts.length === 0 && gaps.outliers.length === 0) return;
     const accepted = judge.verdicts.filter((v) => v.status === 'accepted');
     const localUser = this.context.localUser();
-    await writeInbound(this.context.store, {
+    const write: Parameters<typeof writeInbound>[1] = {
       room,
       verdicts: judge.verdicts,
       groups: judge.plan.groups,
       marks: judge.marks,
       heads: judge.heads,
-      roomState: await judge.roomState(),
-      unread: accepted.filter(
-        (v) => v.candidate.pdu.state_key === undefined && v.candidate.pdu.sender !== localUser,
-      ).length,
-    });
+      roomState: historical
+        ? { state: startState, group: { stored: room.stateGroup } }
+        : await judge.roomState(),
+      unread: historical
+        ? 0
+        : accepted.filter(
+            (v) => v.candidate.pdu.state_key === undefined && v.candidate.pdu.sender !== localUser,
+          ).length,
+      outliers: gaps.outliers,
+      upgrades,
+    };
+    if (historical) {
+      write.historyBelow = (await oldestStreamOrder(this.context.store, roomId)) ?? 0;
+    }
+    await writeInbound(this.context.store, write);
+    for (const v of judge.verdicts) this.recent.remember(v.candidate.eventId, v.candidate.pdu);
+    for (const [id] of gaps.gapStates) {
+      if (judge.verdict(id) === undefined) continue;
+      for (const prev of fresh.get(id)!.pdu.prev_events as EventId[]) {
+        if (source.stored(prev) === undefined && !fresh.has(prev)) this.gapPrevs.add(prev);
+      }
+    }
     // Committed: the in-memory state is stale now, then listeners hear.
     this.context.invalidate(roomId);
     const changes: NodeChange[] = [];
@@ -144,9 +190,34 @@ export class InboundProcessor {
         eventIds: accepted.map((v) => v.candidate.eventId),
       });
     }
-    if (!sameState(startState, judge.current)) changes.push({ kind: 'state', roomId });
+    if (!historical && !sameState(startState, judge.current)) {
+      changes.push({ kind: 'state', roomId });
+    }
     changes.push({ kind: 'rooms' });
     this.context.hub.emit(changes);
+  }
+
+  /** Fetches the state before each gap root (events whose prev events stay unknown) and its outliers. */
+  private async fillGaps(
+    source: EventSource,
+    rules: RoomVersionRules,
+    roomId: RoomId,
+    batch: Map<EventId, Candidate>,
+    options: ReceiveOptions,
+  ): Promise<GapFill> {
+    const none: GapFill = { gapStates: new Map(), outliers: [], failures: new Map() };
+    if (options.fetchGap === undefined || batch.size === 0) return none;
+    await source.load([...batch.values()].flatMap((c) => c.pdu.prev_events as EventId[]));
+    const roots = gapRoots(batch, source);
+    const context = {
+      source,
+      rules,
+      roomId,
+      batch,
+      fetcher: options.fetchGap,
+      keyLookup: options.keyLookup,
+    };
+    return fillGaps(context, roots);
   }
 
   /** Asks `fetchMissing` for cited events neither the batch nor the store has, adding what passes checks 1–3. */

@@ -7,8 +7,12 @@
  * read; each accepted event moves the batch's view of the room (heads,
  * current state) forward, so the next event is judged against it. Nothing is
  * written here: the verdicts and planned state groups go to the write.
+ *
+ * Two variations: an event above a gap (its prev events unknown) is judged
+ * against the state before it that a remote server gave (`gapStates`, see
+ * gap-state.ts); a historical batch (backfill) moves neither the heads nor
+ * the current state and skips check 6, which is about the present.
  */
-import { authEventTypes } from '../../core/auth/auth-event-selection.js';
 import { checkAuth } from '../../core/auth/check-auth.js';
 import type { EventId } from '../../core/ids.js';
 import { type Pdu, type StateKey, stateKeyOf } from '../../core/pdu.js';
@@ -18,6 +22,7 @@ import type { RoomRecord } from '../../store/records.js';
 import type { Candidate } from './admit.js';
 import type { EventSource } from './event-source.js';
 import { markFor, type TargetMark } from './marks.js';
+import { authSelection, ownAuthProblem } from './own-auth.js';
 import { type KnownState, StatePlan, sameState } from './state-plan.js';
 
 /** An event judged and to be stored. */
@@ -34,12 +39,24 @@ export interface Pending {
   error: string;
 }
 
+/** How a batch is judged. */
+export interface JudgeOptions {
+  /** Backfilled history: heads and current state stay as they are; no check 6. */
+  historical?: boolean;
+  /** The state before each event whose prev events are unknown, as a remote server gave it. */
+  gapStates?: ReadonlyMap<EventId, Map<StateKey, EventId>>;
+  /** True for an event a stored event already cites (it arrived after a gap was closed above it): never a head. */
+  hasChild?: (id: EventId) => boolean;
+}
+
 /** Judges one room's batch; holds the room's moving heads and current state. */
 export class BatchJudge {
   readonly verdicts: Verdict[] = [];
   readonly marks: TargetMark[] = [];
   readonly plan = new StatePlan();
   private readonly byId = new Map<EventId, Verdict>();
+  /** The room's state when the batch began, with its stored group: the base of gap states. */
+  private readonly start: KnownState;
   heads: EventId[];
 
   constructor(
@@ -47,8 +64,10 @@ export class BatchJudge {
     private readonly rules: RoomVersionRules,
     readonly room: RoomRecord,
     public current: Map<StateKey, EventId>,
+    private readonly options: JudgeOptions = {},
   ) {
     this.heads = [...room.heads];
+    this.start = { state: current, group: { stored: room.stateGroup } };
   }
 
   /** Judges `c` (every batch event it cites was judged before); records and returns the verdict. */
@@ -61,22 +80,35 @@ export class BatchJudge {
     const missingAuth = pdu.auth_events.filter((id) => !this.known(id as EventId));
     if (missingAuth.length > 0) return { error: `missing auth events: ${missingAuth.join(', ')}` };
     const prevStates: KnownState[] = [];
+    const gapState = this.options.gapStates?.get(eventId);
     for (const id of pdu.prev_events) {
       const state = this.byId.get(id as EventId)?.after ?? (await this.stateAfter(id as EventId));
-      if (state === undefined) return { error: `missing prev events: ${id}` };
-      prevStates.push(state);
+      if (state === undefined && gapState === undefined) {
+        return { error: `missing prev events: ${id}` };
+      }
+      if (state !== undefined) prevStates.push(state);
     }
     let before: Map<StateKey, EventId>;
-    try {
-      before =
-        prevStates.length === 1
-          ? prevStates[0]!.state
-          : await this.resolve(prevStates.map((s) => s.state));
-    } catch (cause) {
-      return { error: `cannot resolve the state before the event: ${describe(cause)}` };
+    let base: KnownState;
+    if (prevStates.length < pdu.prev_events.length && gapState !== undefined) {
+      // Above a gap: the state a remote server gave, stored as a delta over the room's state.
+      before = gapState;
+      base = this.start;
+    } else {
+      try {
+        // No prev events: the create event, met in history (backfill); the state before it is empty.
+        before =
+          prevStates.length === 0
+            ? new Map()
+            : prevStates.length === 1
+              ? prevStates[0]!.state
+              : await this.resolve(prevStates.map((s) => s.state));
+      } catch (cause) {
+        return { error: `cannot resolve the state before the event: ${describe(cause)}` };
+      }
+      base = prevStates[0] ?? this.start;
     }
     this.source.pdus.set(eventId, pdu);
-    const base = prevStates[0]!;
     const reject = (reason: string): Verdict =>
       this.record({
         candidate: c,
@@ -86,13 +118,7 @@ export class BatchJudge {
       });
 
     // The auth events selection, which checks 4, 5 and 6 all use.
-    const selection = authEventTypes(
-      pdu.type,
-      pdu.state_key ?? '',
-      pdu.sender,
-      pdu.content,
-      this.rules,
-    ).map(([type, key]) => stateKeyOf(type, key));
+    const selection = authSelection(pdu, this.rules);
     // 4. Auth against the event's own auth_events (all versions), else rejected.
     const own = await this.checkOwnAuthEvents(pdu, selection);
     if (own !== undefined) return reject(`by its auth events: ${own}`);
@@ -107,6 +133,12 @@ export class BatchJudge {
     const after = this.plan.derive(base, afterState);
     // 6. Auth against the current state (all versions), else soft-failed. When the
     // event builds on exactly the current heads, the state before it is the current state.
+    // History (backfill) is not about the present: no check 6, and it moves nothing.
+    if (this.options.historical === true) {
+      const verdict = this.record({ candidate: c, status: 'accepted', after });
+      await this.noteMark(eventId, pdu, before);
+      return verdict;
+    }
     if (!sameSet(pdu.prev_events, this.heads)) {
       let current: Map<StateKey, EventId>;
       try {
@@ -151,12 +183,19 @@ export class BatchJudge {
     afterState: Map<StateKey, EventId>,
     before: Map<StateKey, EventId>,
   ): Promise<void> {
-    this.heads = [...this.heads.filter((h) => !pdu.prev_events.includes(h)), eventId];
-    if (this.heads.length === 1) this.current = afterState;
+    const remaining = this.heads.filter((h) => !pdu.prev_events.includes(h));
+    const cited = this.options.hasChild?.(eventId) === true && remaining.length > 0;
+    this.heads = cited ? remaining : [...remaining, eventId];
+    if (this.heads.length === 1 && this.heads[0] === eventId) this.current = afterState;
     else {
       const states = await Promise.all(this.heads.map((h) => this.stateAfter(h)));
       this.current = await this.resolve(states.map((s) => s!.state));
     }
+    await this.noteMark(eventId, pdu, before);
+  }
+
+  /** Notes the redaction or edit an accepted event makes. */
+  private async noteMark(eventId: EventId, pdu: Pdu, before: Map<StateKey, EventId>) {
     const mark = await markFor(pdu, eventId, before, this.source, this.rules, (id) =>
       this.byId.get(id),
     );
@@ -185,44 +224,30 @@ export class BatchJudge {
     return resolveState(this.rules.id, states, this.source.pdus) as Map<StateKey, EventId>;
   }
 
-  /**
-   * Rule 3 of the auth rules, which checkAuth leaves to the caller, then the
-   * rest: auth_events are unique per (type, state_key), each one the selection
-   * names, none rejected, all in this room. Undefined when allowed.
-   */
+  /** Check 4 (own-auth.ts) over the batch's verdicts and the stored events. */
   private async checkOwnAuthEvents(
     pdu: Pdu,
     selection: readonly StateKey[],
   ): Promise<string | undefined> {
-    const wanted = new Set(selection);
-    const seen = new Set<StateKey>();
-    const events: Pdu[] = [];
-    for (const id of pdu.auth_events as EventId[]) {
-      const judged = this.byId.get(id);
-      const stored = this.source.stored(id);
-      const status = judged?.status ?? stored?.status;
-      const event = judged?.candidate.pdu ?? stored!.pdu;
-      if (status === 'rejected') return `auth event ${id} was rejected`;
-      if (stored !== undefined && stored.roomId !== this.source.roomId) {
-        return `auth event ${id} is in another room`;
-      }
-      if (typeof event.state_key !== 'string') return `auth event ${id} is not a state event`;
-      const key = stateKeyOf(event.type, event.state_key);
-      if (seen.has(key)) return `two auth events for ${event.type} ${event.state_key}`;
-      seen.add(key);
-      if (!wanted.has(key)) return `auth event ${id} (${event.type}) is not one the event needs`;
-      events.push(event);
-    }
+    let create: Pdu | undefined;
     if (this.rules.createEventImpliedByRoomId) {
       // v12: the room ID names the create event, which auth_events must not list.
       const createId = `$${this.source.roomId.slice(1)}` as EventId;
       if (!this.source.loaded([createId])) await this.source.load([createId]);
-      const create = this.source.pdus.get(createId);
-      if (create === undefined) return 'the create event is unknown';
-      events.push(create);
+      create = this.source.pdus.get(createId);
     }
-    const result = checkAuth(pdu, events, this.rules.id);
-    return result.allowed ? undefined : result.reason;
+    return ownAuthProblem(
+      pdu,
+      this.source.roomId,
+      this.rules,
+      selection,
+      (id) => {
+        const judged = this.byId.get(id);
+        if (judged !== undefined) return { pdu: judged.candidate.pdu, status: judged.status };
+        return this.source.stored(id);
+      },
+      create,
+    );
   }
 
   /** checkAuth against the events `state` holds for the selection (and the create event). */

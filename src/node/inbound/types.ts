@@ -20,6 +20,21 @@ export interface MissingEventsRequest {
 }
 
 /**
+ * What the pipeline asks when `prev_events` stay unknown after the walk (the
+ * federation layer's `/state_ids`, `/state`, `/event`): the state before an
+ * event, and events by ID. Raw PDUs; each passes checks 1–4 before use.
+ */
+export interface GapFetcher {
+  /** The state before `eventId` and its auth chain, as IDs; undefined if the server cannot say. */
+  stateIdsBefore(
+    roomId: RoomId,
+    eventId: EventId,
+  ): Promise<{ stateIds: EventId[]; authChainIds: EventId[] } | undefined>;
+  /** The events `ids` (at `eventId`, so a server may answer them in one `/state`); may return fewer. */
+  events(roomId: RoomId, eventId: EventId, ids: EventId[]): Promise<unknown[]>;
+}
+
+/**
  * Fetches events the batch refers to but this node lacks (the federation
  * layer's `/get_missing_events`, `/event`...). Returns raw PDUs; each goes
  * through the same checks as the batch's own. May return fewer than asked.
@@ -32,6 +47,13 @@ export interface ReceiveOptions {
   keyLookup: KeyLookup;
   /** Fetches missing prev/auth events; without it, an event missing either is answered with an error. */
   fetchMissing?: FetchMissing;
+  /** Takes the state at a gap the walk cannot close; without it, such events stay pending. */
+  fetchGap?: GapFetcher;
+  /**
+   * Backfilled history, older than what the room holds: placed before the
+   * timeline's oldest event, moving neither the heads nor the current state.
+   */
+  historical?: boolean;
 }
 
 /** The `/send` answer for one PDU: `{}` once it is stored (whatever its status), else why not. */

@@ -5,6 +5,13 @@
  * leaves them out), every judged event's record with its status and state
  * group, redaction and edit marks, and the room record. Only IndexedDB
  * requests are awaited inside: any failure aborts the whole batch.
+ *
+ * Outliers (events known and checked, with no place in the graph: the state
+ * at a gap and its auth chain) are written with no stream order and no state
+ * group. Backfilled history gets stream orders just below the room's oldest
+ * (`historyBelow`), oldest first, so the timeline pages back into it and the
+ * orders of events already shown never change; it leaves the room record
+ * (heads, state, newest event, unread count) alone.
  */
 import type { EventId } from '../../core/ids.js';
 import type { EventRecord, RoomRecord, StateGroupId } from '../../store/records.js';
@@ -24,6 +31,12 @@ export interface InboundWrite {
   roomState: KnownState;
   /** Events that count as unread (others' messages). */
   unread: number;
+  /** Outlier records to add (none stored yet). */
+  outliers?: readonly EventRecord[];
+  /** Stored outliers judged again (history brought them back): replaced, keeping their marks. */
+  upgrades?: ReadonlyMap<EventId, EventRecord>;
+  /** Historical batch: accepted events take the stream orders just below this one. */
+  historyBelow?: number;
 }
 
 const stores = ['events', 'counters', 'stateGroups', 'rooms'] as const;
@@ -39,8 +52,15 @@ export function writeInbound(store: Store, batch: InboundWrite): Promise<RoomRec
       ids.push(await txn.stateGroups.create(room.roomId, idOf(group.base), group.delta));
     }
     const accepted = verdicts.filter((v) => v.status === 'accepted');
-    let order = accepted.length > 0 ? await txn.counters.reserveStreamOrders(accepted.length) : 0;
+    const history = batch.historyBelow;
+    let order =
+      history !== undefined
+        ? history - accepted.length
+        : accepted.length > 0
+          ? await txn.counters.reserveStreamOrders(accepted.length)
+          : 0;
     const writes: Promise<unknown>[] = [];
+    for (const outlier of batch.outliers ?? []) writes.push(settle(txn.events.add(outlier)));
     let last: { eventId: EventId; streamOrder: number } | undefined;
     for (const verdict of verdicts) {
       const { eventId, pdu } = verdict.candidate;
@@ -57,7 +77,13 @@ export function writeInbound(store: Store, batch: InboundWrite): Promise<RoomRec
         record.streamOrder = order++;
         last = { eventId, streamOrder: record.streamOrder };
       }
-      writes.push(settle(txn.events.add(record)));
+      const outlier = batch.upgrades?.get(eventId);
+      if (outlier === undefined) writes.push(settle(txn.events.add(record)));
+      else {
+        if (outlier.redactedBy !== undefined) record.redactedBy = outlier.redactedBy;
+        if (outlier.editedBy !== undefined) record.editedBy = outlier.editedBy;
+        writes.push(settle(txn.events.put(record)));
+      }
     }
     // Marks after the adds: IndexedDB runs requests in order, so a target in this batch is there.
     for (const mark of batch.marks) {
@@ -68,6 +94,10 @@ export function writeInbound(store: Store, batch: InboundWrite): Promise<RoomRec
             : txn.events.markEdited(mark.target, mark.by),
         ),
       );
+    }
+    if (history !== undefined) {
+      await Promise.all(writes);
+      return room;
     }
     const record: RoomRecord = {
       ...room,
