@@ -38,7 +38,7 @@ export function readTimeline(
   }
   let before: number | undefined;
   if (options.from !== undefined) {
-    if (!/^[0-9]{1,16}$/.test(options.from)) {
+    if (!/^-?[0-9]{1,16}$/.test(options.from)) {
       throw new InvalidInputError(`"${options.from}" is not a timeline position`);
     }
     before = Number(options.from);
