@@ -15,6 +15,7 @@ import {
 import type { EduChange, ReadReceipt } from '../federation/edu/edu-state.js';
 import type { FederatedNode } from '../federation/federated-node.js';
 import type { DestinationStatus } from '../federation/outbound/outbound-events.js';
+import type { BackfillResult } from '../federation/rooms/backfill.js';
 import type {
   FederationRequest,
   FederationResponse,
@@ -58,6 +59,11 @@ export interface FederationHostApi {
   rejectInvite(roomId: string, reason?: string): Promise<string>;
   /** Asks to join a room whose join rule is `knock`, through `via`; returns the knock's event ID. */
   knock(roomId: string, via: string[], reason?: string): Promise<string>;
+  /**
+   * Fetches up to `limit` older events of `roomId` from its other servers,
+   * below the oldest we hold; `more` says whether older history may exist.
+   */
+  backfill(roomId: string, limit: number): Promise<BackfillResult>;
 }
 
 /** What a FederationHost is built from. */
@@ -181,6 +187,10 @@ export class FederationHost {
 
   async knock(roomId: string, via: string[], reason?: string): Promise<string> {
     return (await this.require().knock(roomId, via, reason)).eventId;
+  }
+
+  async backfill(roomId: string, limit: number): Promise<BackfillResult> {
+    return this.require().backfill(roomId, limit);
   }
 
   async outboundStatus(): Promise<DestinationStatus[]> {

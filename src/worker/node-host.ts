@@ -185,6 +185,7 @@ export function createWorkerApi(deps: HostDeps): WorkerApi {
     outboundStatus: () => requireFederation().outboundStatus(),
     rejectInvite: (roomId, reason) => requireFederation().rejectInvite(roomId, reason),
     knock: (roomId, via, reason) => requireFederation().knock(roomId, via, reason),
+    backfill: (roomId, limit) => requireFederation().backfill(roomId, limit),
     // Invites and leaves go through the federation once it runs: a user of
     // another server must get a v2 invite (their server countersigns it), and
     // leaving a room we are only invited to goes through the inviter's server.

@@ -141,6 +141,11 @@ describe('the worker federation, driven from the page', () => {
     const listed = await b.publicRooms(nameA, { searchTerm: 'tid' });
     expect(listed.rooms).toMatchObject([{ room_id: roomId, name: 'Tide', num_joined_members: 2 }]);
 
+    // History from before B's join comes from A on request: A's room set-up, and then no more.
+    const before = (await b.timeline(roomId, { limit: 100 })).items.length;
+    expect(await b.backfill(roomId, 20)).toEqual({ added: 5, more: false });
+    expect((await b.timeline(roomId, { limit: 100 })).items.length).toBeGreaterThan(before);
+
     // An invite to a user of the other server goes over the federation (v2 invite).
     const secret = await a.createRoom({ name: 'Private', preset: 'private_chat' });
     await a.invite(secret, `@bob:${nameB}`);
