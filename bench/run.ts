@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     ]);
     const { measureBrowserNode } = await import('./browser-node-bench.js');
     printSection('The node in Chromium (worker, real IndexedDB)', await measureBrowserNode());
+    const { measureP2p } = await import('./p2p-bench.js');
+    printSection('Federation between browser nodes (libp2p)', await measureP2p());
   }
 }
 
