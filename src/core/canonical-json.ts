@@ -40,12 +40,17 @@ export function canonicalJsonBytes(value: unknown): Uint8Array {
 
 const utf8 = new TextEncoder();
 
+/** What JSON.stringify would escape in a string: quote, backslash, controls, surrogates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its job.
+const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 function encode(value: unknown, depth: number): string {
   switch (typeof value) {
     case 'string':
       // JSON.stringify escapes exactly what canonical JSON escapes: `"`, `\` and
-      // control characters, with the short forms and lowercase \u00xx.
-      return JSON.stringify(value);
+      // control characters, with the short forms and lowercase \u00xx (and lone
+      // surrogates, see the tests). Most strings hold none of these: quoted as is.
+      return needsEscape.test(value) ? JSON.stringify(value) : `"${value}"`;
     case 'number':
       return encodeNumber(value);
     case 'boolean':
@@ -86,12 +91,8 @@ function encodeArray(values: readonly unknown[], depth: number): string {
 }
 
 function encodeObject(value: object, depth: number): string {
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) {
-    throw new CanonicalJsonError('Canonical JSON holds only plain objects and arrays');
-  }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort(compareCodePoints);
+  const keys = sortedKeys(value);
   let out = '{';
   let first = true;
   for (const key of keys) {
@@ -100,6 +101,93 @@ function encodeObject(value: object, depth: number): string {
     if (!first) out += ',';
     first = false;
     out += `${JSON.stringify(key)}:${encode(item, depth)}`;
+  }
+  return `${out}}`;
+}
+
+/** The own keys of a plain object, in canonical order; CanonicalJsonError for anything else. */
+function sortedKeys(value: object): string[] {
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new CanonicalJsonError('Canonical JSON holds only plain objects and arrays');
+  }
+  const keys = Object.keys(value);
+  // Most objects in events have one or two keys, or come already in order.
+  if (keys.length < 2 || isSorted(keys)) return keys;
+  return keys.sort(compareCodePoints);
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) {
+    if (compareCodePoints(keys[i - 1] as string, keys[i] as string) > 0) return false;
+  }
+  return true;
+}
+
+/**
+ * An object's canonical JSON taken apart: its defined members in canonical
+ * key order, each with the canonical JSON of `"key":value`. Joining them
+ * (joinMembers) gives exactly canonicalJson(object); leaving members out
+ * gives the canonical JSON of the object without those keys. Lets one
+ * encoding serve several forms of an event (see event-encoding.ts).
+ */
+export interface CanonicalMembers {
+  /** Keys in canonical order (members whose value is undefined left out). */
+  readonly keys: readonly string[];
+  /** The values, in the same order. */
+  readonly values: readonly unknown[];
+  /** `"key":value` in canonical JSON, in the same order. */
+  readonly json: readonly string[];
+}
+
+/**
+ * The canonical members of `object` (a plain object). When `reuse` is given,
+ * a member whose key and value (the same value, by identity) are in `reuse`
+ * takes its encoding from there instead of encoding it again: callers must
+ * not have changed shared values in between. CanonicalJsonError as canonicalJson.
+ */
+export function canonicalMembers(object: object, reuse?: CanonicalMembers): CanonicalMembers {
+  try {
+    const record = object as Record<string, unknown>;
+    const sorted = sortedKeys(object);
+    const keys: string[] = [];
+    const values: unknown[] = [];
+    const json: string[] = [];
+    // Both key lists are in canonical order: one merged walk finds the shared ones.
+    let r = 0;
+    for (const key of sorted) {
+      const value = record[key];
+      if (value === undefined) continue;
+      let encoded: string | undefined;
+      if (reuse !== undefined) {
+        while (r < reuse.keys.length && compareCodePoints(reuse.keys[r] as string, key) < 0) r++;
+        if (reuse.keys[r] === key && reuse.values[r] === value) encoded = reuse.json[r];
+      }
+      keys.push(key);
+      values.push(value);
+      json.push(encoded ?? `${JSON.stringify(key)}:${encode(value, 1)}`);
+    }
+    return { keys, values, json };
+  } catch (cause) {
+    if (cause instanceof RangeError) {
+      throw new CanonicalJsonError('JSON too large to serialise', { cause });
+    }
+    throw cause;
+  }
+}
+
+/**
+ * The canonical JSON of the object `members` came from, without the members
+ * whose key is in `omit`.
+ */
+export function joinMembers(members: CanonicalMembers, omit?: ReadonlySet<string>): string {
+  let out = '{';
+  let first = true;
+  for (let i = 0; i < members.keys.length; i++) {
+    if (omit?.has(members.keys[i] as string)) continue;
+    if (!first) out += ',';
+    first = false;
+    out += members.json[i];
   }
   return `${out}}`;
 }

@@ -2,6 +2,7 @@ import { encodeBase64 } from './base64.js';
 import { canonicalJsonBytes } from './canonical-json.js';
 import { sha256 } from './crypto/sha256.js';
 import { InvalidInputError } from './errors.js';
+import type { EventEncoding } from './event-encoding.js';
 import type { EventId, RoomId } from './ids.js';
 import type { JsonObject } from './json.js';
 import type { Pdu, UnsignedPdu } from './pdu.js';
@@ -33,6 +34,16 @@ export function contentHash(event: EventLike): string {
   } = event as JsonObject;
   return encodeBase64(sha256(canonicalJsonBytes(hashed)));
 }
+
+/** The top-level keys the content hash leaves out. */
+const notContentHashed: ReadonlySet<string> = new Set(['unsigned', 'signatures', 'hashes']);
+
+/** contentHash of the event `encoding` encodes, from that encoding (no second encoding). */
+export function contentHashOf(encoding: EventEncoding): string {
+  return encodeBase64(sha256(utf8.encode(encoding.canonicalWithout(notContentHashed))));
+}
+
+const utf8 = new TextEncoder();
 
 /** A copy of `event` with `hashes.sha256` set to its content hash (other hashes kept). */
 export function withContentHash<T extends EventLike>(event: T): T & { hashes: Pdu['hashes'] } {

@@ -1,15 +1,17 @@
 import { decodeBase64, encodeBase64 } from './base64.js';
+import { canonicalJsonBytes } from './canonical-json.js';
 import { ed25519Verify } from './crypto/ed25519.js';
 import { sha256 } from './crypto/sha256.js';
 import { InvalidInputError } from './errors.js';
-import { contentHash, withContentHash } from './event-hashes.js';
+import { EventEncoding } from './event-encoding.js';
+import { contentHash, contentHashOf, withContentHash } from './event-hashes.js';
 import { isValidKeyId, isValidServerName, isValidUserId, serverNameOf } from './identifiers.js';
 import type { EventId } from './ids.js';
 import type { JsonObject } from './json.js';
 import { isJsonObject } from './json.js';
 import type { Pdu, UnsignedPdu } from './pdu.js';
 import { type RoomVersionLike, redact, rulesFor } from './redaction.js';
-import { type Signable, signedBytes, signJson, verifyJson } from './signing.js';
+import { type Signable, signJson, verifyJson } from './signing.js';
 
 /**
  * Signing events and checking received ones (server-server API, "Signing
@@ -58,8 +60,21 @@ export type VerifyEventResult =
   | { status: 'valid'; pdu: Pdu; eventId: EventId }
   /** Signatures check out but the content hash does not: keep only the redacted form. */
   | { status: 'redacted'; pdu: Pdu; eventId: EventId; reason: string }
-  /** A required signature is missing or wrong: drop the event. */
-  | { status: 'rejected'; reason: string };
+  /**
+   * A required signature is missing or wrong: drop the event. `eventId` is
+   * set when the event could be encoded (it comes for free with the check).
+   */
+  | { status: 'rejected'; reason: string; eventId?: EventId };
+
+/** Options of verifyEvent. */
+export interface VerifyEventOptions {
+  /**
+   * The PDU's canonical encoding, when the caller has it (validatePduEncoded
+   * made one to measure the PDU): reused rather than encoding the event
+   * again. Ignored unless it is the encoding of this very `pdu` object.
+   */
+  encoding?: EventEncoding;
+}
 
 /**
  * Hashes and signs `pdu` for `serverName` with `keyId` and the 32-byte Ed25519
@@ -161,53 +176,134 @@ export async function verifyEvent(
   pdu: Pdu,
   roomVersion: RoomVersionLike,
   keys: KeyLookup,
+  options: VerifyEventOptions = {},
 ): Promise<VerifyEventResult> {
+  return startVerifyEvent(pdu, roomVersion, keys, options).result;
+}
+
+/** A verifyEvent under way: what is known already, and the outcome to come. */
+export interface VerificationStarted {
+  /**
+   * What the event will be if its signatures hold, known before WebCrypto
+   * answers: its event ID and the form to keep (the event itself, or its
+   * redacted form with the reason when the content hash fails). Undefined
+   * when the outcome is a rejection whatever the signatures say.
+   */
+  provisional?: { eventId: EventId; pdu: Pdu; reason?: string };
+  /** Resolves (or rejects) exactly as verifyEvent does. */
+  result: Promise<VerifyEventResult>;
+}
+
+/**
+ * verifyEvent, started: the signature checks are handed to WebCrypto first
+ * (before this returns, with a synchronous KeyLookup and a key already
+ * imported), then the event ID and the content hash are computed while
+ * WebCrypto works, so a caller checking many PDUs keeps the verifications
+ * running beside its own work, and may prepare what follows with
+ * `provisional` (nothing it does may count until `result` says 'valid' or
+ * 'redacted'). The outcome is the same as checking in the spec's order.
+ */
+export function startVerifyEvent(
+  pdu: Pdu,
+  roomVersion: RoomVersionLike,
+  keys: KeyLookup,
+  options: VerifyEventOptions = {},
+): VerificationStarted {
   const rules = rulesFor(roomVersion);
   let redacted: Pdu;
   try {
     redacted = redact(pdu, rules);
   } catch (cause) {
-    return { status: 'rejected', reason: `cannot redact the event: ${describe(cause)}` };
+    return rejected(`cannot redact the event: ${describe(cause)}`);
   }
   const required = requiredSigners(redacted as JsonObject);
-  if ('error' in required) return { status: 'rejected', reason: required.error };
+  if ('error' in required) return rejected(required.error);
 
+  // One encoding of the whole event gives both forms below. An event whose
+  // unredacted content cannot be encoded is still checked the long way: its
+  // redacted form may be signed all the same, and then only the hash fails.
+  const encoding = options.encoding?.event === pdu ? options.encoding : tryEncoding(pdu);
   // The bytes every signature covers are also what the reference hash hashes
   // (the redacted event without `signatures` and `unsigned`): computed once,
   // they give both the signature checks and the event ID.
   let signed: Uint8Array;
   try {
-    signed = signedBytes(redacted as Signable);
+    signed =
+      encoding === undefined
+        ? canonicalJsonBytes(withoutSignatures(redacted))
+        : utf8.encode(encoding.canonicalOf(redacted as JsonObject, notSigned));
   } catch (cause) {
-    return { status: 'rejected', reason: `not canonical JSON: ${describe(cause)}` };
+    return rejected(`not canonical JSON: ${describe(cause)}`);
   }
   const ts = typeof pdu.origin_server_ts === 'number' ? pdu.origin_server_ts : 0;
   const signatures: unknown = redacted.signatures;
+  const checks: Promise<string | undefined>[] = [];
   for (const server of required.servers) {
-    const outcome = await checkServer(signed, signatures, server, ts, keys);
-    if (outcome !== undefined) return { status: 'rejected', reason: outcome };
+    checks.push(checkServer(signed, signatures, server, ts, keys));
   }
-  const eventId = `$${encodeBase64(sha256(signed), { urlSafe: true })}` as EventId;
 
-  const expected = isJsonObject(pdu.hashes) ? pdu.hashes.sha256 : undefined;
-  if (typeof expected !== 'string') {
-    return { status: 'redacted', pdu: redacted, eventId, reason: 'no sha256 content hash' };
+  // While the signatures are checked: the event ID and the content hash.
+  const eventId = `$${encodeBase64(sha256(signed), { urlSafe: true })}` as EventId;
+  const hashProblem = checkContentHash(pdu, encoding);
+  const provisional: VerificationStarted['provisional'] =
+    hashProblem === undefined ? { eventId, pdu } : { eventId, pdu: redacted, reason: hashProblem };
+  return { provisional, result: settleChecks(checks, eventId, provisional) };
+}
+
+function rejected(reason: string): VerificationStarted {
+  return { result: Promise.resolve({ status: 'rejected', reason }) };
+}
+
+/**
+ * Awaits every server's check, then judges them in the order of the servers,
+ * as if they had run one after the other: the first failure (or key lookup
+ * error) decides.
+ */
+async function settleChecks(
+  checks: Promise<string | undefined>[],
+  eventId: EventId,
+  provisional: { eventId: EventId; pdu: Pdu; reason?: string },
+): Promise<VerifyEventResult> {
+  const outcomes = await Promise.allSettled(checks);
+  for (const outcome of outcomes) {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    if (outcome.value !== undefined) return { status: 'rejected', reason: outcome.value, eventId };
   }
+  const { pdu, reason } = provisional;
+  return reason === undefined
+    ? { status: 'valid', pdu, eventId }
+    : { status: 'redacted', pdu, eventId, reason };
+}
+
+const utf8 = new TextEncoder();
+
+/** The top-level keys a signature does not cover. */
+const notSigned: ReadonlySet<string> = new Set(['signatures', 'unsigned']);
+
+function withoutSignatures(object: Pdu): JsonObject {
+  const { signatures: _signatures, unsigned: _unsigned, ...rest } = object as JsonObject;
+  return rest;
+}
+
+function tryEncoding(pdu: Pdu): EventEncoding | undefined {
+  try {
+    return EventEncoding.of(pdu as JsonObject);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Undefined when `pdu` carries its own content hash; otherwise why not. */
+function checkContentHash(pdu: Pdu, encoding: EventEncoding | undefined): string | undefined {
+  const expected = isJsonObject(pdu.hashes) ? pdu.hashes.sha256 : undefined;
+  if (typeof expected !== 'string') return 'no sha256 content hash';
   let actual: string;
   try {
-    actual = contentHash(pdu);
+    actual = encoding === undefined ? contentHash(pdu) : contentHashOf(encoding);
   } catch (cause) {
-    return {
-      status: 'redacted',
-      pdu: redacted,
-      eventId,
-      reason: `content not hashable: ${describe(cause)}`,
-    };
+    return `content not hashable: ${describe(cause)}`;
   }
-  if (actual !== expected) {
-    return { status: 'redacted', pdu: redacted, eventId, reason: 'content hash does not match' };
-  }
-  return { status: 'valid', pdu, eventId };
+  return actual === expected ? undefined : 'content hash does not match';
 }
 
 /** Undefined when `server` signed `signed` (the redacted event's signing bytes); otherwise why not. */
@@ -224,7 +320,9 @@ async function checkServer(
   let sawKnownKey = false;
   for (const keyId of Object.keys(ours)) {
     if (!keyId.startsWith('ed25519:') || typeof ours[keyId] !== 'string') continue;
-    const key = await keys(server, keyId, ts);
+    // A lookup that answers at once is not awaited, so the verification starts now.
+    const found = keys(server, keyId, ts);
+    const key = isPromiseLike(found) ? await found : found;
     if (key === undefined) continue;
     sawKnownKey = true;
     if (await verifySignature(ours[keyId] as string, signed, key)) return undefined;
@@ -232,6 +330,10 @@ async function checkServer(
   return sawKnownKey
     ? `bad signature from ${server}`
     : `no signature from ${server} under a known key`;
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
 
 /** A malformed signature verifies as false, like a wrong one. */

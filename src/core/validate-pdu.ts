@@ -1,5 +1,5 @@
-import { canonicalJsonBytes } from './canonical-json.js';
 import { MatrixError, NotJsonError, PduValidationError } from './errors.js';
+import { EventEncoding } from './event-encoding.js';
 import {
   isValidEventId,
   isValidRoomId,
@@ -52,13 +52,26 @@ export const MAX_PDU_TEXT_BYTES = 1 << 20;
 
 /** Validates a parsed PDU for `roomVersion` and returns it, typed. */
 export function validatePdu(json: unknown, roomVersion: RoomVersionLike): Pdu {
+  return validatePduEncoded(json, roomVersion).pdu;
+}
+
+/**
+ * validatePdu, also returning the canonical encoding it measured the PDU
+ * with, for the signature and hash checks to reuse (verifyEvent's `encoding`
+ * option): the same checks, the same errors.
+ */
+export function validatePduEncoded(
+  json: unknown,
+  roomVersion: RoomVersionLike,
+): { pdu: Pdu; encoding: EventEncoding } {
   const rules = rulesFor(roomVersion);
   try {
     checkValues(json);
     if (!isJsonObject(json)) throw bad('A PDU must be a JSON object');
     checkFields(json, rules.roomIdIsCreateEventHash, roomVersion);
-    checkSize(json);
-    return json as Pdu;
+    const encoding = EventEncoding.of(json);
+    checkSize(encoding);
+    return { pdu: json as Pdu, encoding };
   } catch (cause) {
     if (cause instanceof MatrixError) throw cause;
     // A getter that throws, a proxy...: nothing JSON.parse makes, but typed all the same.
@@ -267,8 +280,8 @@ function checkFields(pdu: JsonObject, roomIdIsHash: boolean, roomVersion: RoomVe
   }
 }
 
-function checkSize(pdu: JsonObject): void {
-  const size = canonicalJsonBytes(pdu).length;
+function checkSize(encoding: EventEncoding): void {
+  const size = encoding.byteLength();
   if (size > MAX_PDU_BYTES) {
     throw tooLarge(`PDU is ${size} bytes of canonical JSON; the limit is ${MAX_PDU_BYTES}`);
   }

@@ -22,10 +22,15 @@ const pkcs8Prefix = Uint8Array.from([
 
 const subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle;
 let webCryptoUsable: Promise<boolean> | undefined;
+/** The probe's answer once it has come: lets a verification start without awaiting it. */
+let webCryptoKnown: boolean | undefined;
 
 /** Whether this runtime's WebCrypto implements Ed25519 (probed once). */
 export function hasWebCryptoEd25519(): Promise<boolean> {
-  webCryptoUsable ??= probeWebCrypto();
+  webCryptoUsable ??= probeWebCrypto().then((usable) => {
+    webCryptoKnown = usable;
+    return usable;
+  });
   return webCryptoUsable;
 }
 
@@ -41,30 +46,46 @@ async function probeWebCrypto(): Promise<boolean> {
   }
 }
 
+/** An imported key: the import under way, then the key itself once it is done. */
+interface CachedKey {
+  promise: Promise<CryptoKey>;
+  key?: CryptoKey;
+}
+
 // Importing a key costs about as much as a verification, so keys are kept. The
 // caches are bounded: a flood of unknown keys must not grow memory forever.
 const MAX_CACHED_KEYS = 1024;
-const verifyKeys = new Map<string, Promise<CryptoKey>>();
-const signKeys = new Map<string, Promise<CryptoKey>>();
+const verifyKeys = new Map<string, CachedKey>();
+const signKeys = new Map<string, CachedKey>();
 
 function cached(
-  cache: Map<string, Promise<CryptoKey>>,
+  cache: Map<string, CachedKey>,
   id: string,
   make: () => Promise<CryptoKey>,
-) {
-  let key = cache.get(id);
-  if (!key) {
+): CachedKey {
+  let entry = cache.get(id);
+  if (!entry) {
     if (cache.size >= MAX_CACHED_KEYS) cache.delete(cache.keys().next().value as string);
-    key = make();
-    cache.set(id, key);
-    key.catch(() => cache.delete(id));
+    const made: CachedKey = { promise: make() };
+    made.promise.then(
+      (key) => {
+        made.key = key;
+      },
+      () => {
+        if (cache.get(id) === made) cache.delete(id);
+      },
+    );
+    cache.set(id, made);
+    entry = made;
   }
-  return key;
+  return entry;
 }
+
+const hexDigits = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 function hex(bytes: Uint8Array): string {
   let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  for (const b of bytes) out += hexDigits[b];
   return out;
 }
 
@@ -84,18 +105,22 @@ export function publicKeyFromSeed(seed: Uint8Array): Uint8Array {
 export async function ed25519Sign(message: Uint8Array, seed: Uint8Array): Promise<Uint8Array> {
   checkLength(seed, SEED_LENGTH, 'An Ed25519 seed');
   if (!(await hasWebCryptoEd25519()) || !subtle) return noble.sign(message, seed);
-  const key = await cached(signKeys, hex(seed), () => {
+  const { promise } = cached(signKeys, hex(seed), () => {
     const pkcs8 = new Uint8Array(pkcs8Prefix.length + SEED_LENGTH);
     pkcs8.set(pkcs8Prefix);
     pkcs8.set(seed, pkcs8Prefix.length);
     return subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign']);
   });
+  const key = await promise;
   return new Uint8Array(await subtle.sign({ name: 'Ed25519' }, key, message as BufferSource));
 }
 
 /**
  * Verifies an Ed25519 signature. Malformed keys or signatures verify as false
  * rather than throwing: to a caller they are all "not signed by this key".
+ * Once WebCrypto is known to work and the key is imported, the verification
+ * is handed to WebCrypto before this returns (no await first), so a caller
+ * starting many verifications in a loop has them all running while it goes on.
  */
 export async function ed25519Verify(
   signature: Uint8Array,
@@ -104,11 +129,12 @@ export async function ed25519Verify(
 ): Promise<boolean> {
   if (signature.length !== SIGNATURE_LENGTH || publicKey.length !== PUBLIC_KEY_LENGTH) return false;
   try {
-    if (!(await hasWebCryptoEd25519()) || !subtle)
-      return noble.verify(signature, message, publicKey);
-    const key = await cached(verifyKeys, hex(publicKey), () =>
+    const usable = webCryptoKnown ?? (await hasWebCryptoEd25519());
+    if (!usable || !subtle) return noble.verify(signature, message, publicKey);
+    const entry = cached(verifyKeys, hex(publicKey), () =>
       subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify']),
     );
+    const key = entry.key ?? (await entry.promise);
     return await subtle.verify(
       { name: 'Ed25519' },
       key,
