@@ -27,6 +27,7 @@ export interface TransportNodeApi {
   startFederation(transport: FederationTransport): Promise<void>;
   handleFederation(request: FederationRequest, meta: RequestMeta): Promise<FederationResponse>;
   wakeServer(serverName: string): Promise<void>;
+  wakeAll(): Promise<void>;
 }
 
 /** Where the transport stands, for the page (the network panel shows `message`). */
@@ -108,6 +109,8 @@ export async function startTransport(options: StartTransportOptions): Promise<Ti
         onRelayState: (state, message) => {
           if (state === 'stopped') return;
           setStatus({ state: state === 'connecting' ? 'starting' : state, message });
+          // Back on the network: what waited in backoff during the outage goes now.
+          if (state === 'connected') void api.wakeAll().catch(() => undefined);
         },
         preferDirect: options.preferDirect ?? true,
       });

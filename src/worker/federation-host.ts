@@ -38,6 +38,8 @@ export interface FederationHostApi {
   joinRoom(roomIdOrAlias: string, via: string[]): Promise<string>;
   /** A link to `serverName` came up: retry what is queued for it now. */
   wakeServer(serverName: string): Promise<void>;
+  /** The network came back (relay reconnected, node online again): retry every destination now. */
+  wakeAll(): Promise<void>;
   /** Our user starts or stops typing in `roomId`; the room's other servers are told. */
   setTyping(roomId: string, typing: boolean): Promise<void>;
   /** Our user has read `roomId` up to `eventId`; the room's other servers are told. */
@@ -125,6 +127,14 @@ export class FederationHost {
 
   async wakeServer(serverName: string): Promise<void> {
     this.federated?.wake(serverName);
+  }
+
+  async wakeAll(): Promise<void> {
+    const federated = this.federated;
+    if (federated === undefined) return;
+    for (const destination of await federated.queue.status()) {
+      if (destination.queued > 0) federated.wake(destination.destination);
+    }
   }
 
   async setTyping(roomId: string, typing: boolean): Promise<void> {

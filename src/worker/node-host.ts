@@ -174,6 +174,7 @@ export function createWorkerApi(deps: HostDeps): WorkerApi {
     handleFederation: (request, meta) => requireFederation().handleFederation(request, meta),
     joinRoom: (roomIdOrAlias, via) => requireFederation().joinRoom(roomIdOrAlias, via),
     wakeServer: (serverName) => requireFederation().wakeServer(serverName),
+    wakeAll: () => requireFederation().wakeAll(),
     setTyping: (roomId, typing) => requireFederation().setTyping(roomId, typing),
     sendReceipt: (roomId, eventId) => requireFederation().sendReceipt(roomId, eventId),
     typing: (roomId) => requireFederation().typing(roomId),
