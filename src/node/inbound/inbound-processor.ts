@@ -17,7 +17,7 @@ import type { EventRecord, RoomRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { NodeChange } from '../api.js';
 import type { ChangeHub } from '../change-hub.js';
-import { admit, type Candidate } from './admit.js';
+import { admit, type Candidate, startAdmission } from './admit.js';
 import { batchOrder } from './batch-order.js';
 import { EventSource } from './event-source.js';
 import { fillGaps, type GapFill, gapRoots } from './gap-state.js';
@@ -100,19 +100,25 @@ export class InboundProcessor {
       if (known !== undefined) note(known, { status: 'duplicate' });
       return known === undefined;
     });
-    const admitted = await Promise.all(
-      unseen.map(({ raw }) => admit(raw, roomId, rules, options.keyLookup)),
+    // Signatures are checked by WebCrypto while the store is read: the read
+    // covers every PDU that may be admitted (the admitted are a subset of the
+    // provisional candidates), so nothing waits for the other.
+    const started = unseen.map(({ raw }) => startAdmission(raw, roomId, rules, options.keyLookup));
+    const early = started.flatMap((s) => (s.provisional === undefined ? [] : [s.provisional]));
+    // One read: the batch's own IDs (duplicates), what they cite, the current state.
+    const cited = early.flatMap((c) => [...c.pdu.prev_events, ...c.pdu.auth_events]);
+    if (rules.createEventImpliedByRoomId) cited.push(`$${roomId.slice(1)}` as EventId);
+    const reading = source.prefetch(
+      [...early.map((c) => c.eventId), ...(cited as EventId[])],
+      room.stateGroup,
     );
+    const [admitted] = await Promise.all([Promise.all(started.map((s) => s.done)), reading]);
     const fresh = new Map<EventId, Candidate>();
     admitted.forEach((a, i) => {
       if (a.ok) fresh.set(a.candidate.eventId, a.candidate);
       else if (a.eventId !== undefined) note(a.eventId, { status: 'dropped', reason: a.error });
       else report.unkeyed.push({ index: unseen[i]!.index, error: a.error });
     });
-    // One read: the batch's own IDs (duplicates), what they cite, the current state.
-    const cited = [...fresh.values()].flatMap((c) => [...c.pdu.prev_events, ...c.pdu.auth_events]);
-    if (rules.createEventImpliedByRoomId) cited.push(`$${roomId.slice(1)}`);
-    await source.prefetch([...fresh.keys(), ...(cited as EventId[])], room.stateGroup);
     const historical = options.historical === true;
     // History may bring back events stored as outliers (the state we joined with): they take their place.
     const upgrades = new Map<EventId, EventRecord>();
