@@ -3,7 +3,10 @@
  * then safe defaults (everything on 127.0.0.1). Parsing is pure so tests can
  * check it without starting anything.
  */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { HttpSideOptions } from './gateway/attach.js';
+import { HTTP_SIDE_FLAGS, HttpSideConfigError, httpSideOptions } from './gateway/http-config.js';
 
 /** Limits the circuit relay server applies (doc/transport.md, "Relay limits"). */
 export interface RelayLimits {
@@ -30,6 +33,8 @@ export interface RelayConfig {
   /** Where the relay's libp2p key is kept, so its peer ID survives restarts. */
   keyFile: string;
   limits: RelayLimits;
+  /** The HTTP side's settings besides host and port (relay/gateway/http-config.ts). */
+  http: HttpSideOptions;
 }
 
 /** A flag or variable that does not parse; the message says which and why. */
@@ -49,6 +54,9 @@ const DEFAULT_LIMITS: RelayLimits = {
   circuitDataBytes: 256n * 1024n * 1024n,
 };
 
+/** Flags that take no value: present means on (`""`, as httpSideOptions expects). */
+const SWITCHES = new Set(['allow-private-destinations']);
+
 function flagValues(argv: readonly string[]): Map<string, string> {
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
@@ -57,6 +65,10 @@ function flagValues(argv: readonly string[]): Map<string, string> {
     const eq = arg.indexOf('=');
     if (eq !== -1) {
       values.set(arg.slice(2, eq), arg.slice(eq + 1));
+      continue;
+    }
+    if (SWITCHES.has(arg.slice(2))) {
+      values.set(arg.slice(2), '');
       continue;
     }
     const next = argv[i + 1];
@@ -96,13 +108,33 @@ const KNOWN_FLAGS = new Set([
   'max-reservations',
   'circuit-duration-ms',
   'circuit-data-bytes',
+  ...HTTP_SIDE_FLAGS,
 ]);
 
-/** Reads flags (`--ws-port 9090` or `--ws-port=9090`) and `TIDEPOOL_RELAY_*` variables. */
+/** The HTTP side's options, its errors reworded as ours; certificate paths are relative to `cwd`. */
+function httpSide(
+  pick: (flag: string, variable: string) => string | undefined,
+  cwd: string,
+  readFile: (path: string) => string,
+): HttpSideOptions {
+  try {
+    return httpSideOptions(pick, (path) => readFile(resolve(cwd, path)));
+  } catch (error) {
+    if (error instanceof HttpSideConfigError) throw new RelayConfigError(error.message);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RelayConfigError(`The TLS certificate or key cannot be read: ${reason}`);
+  }
+}
+
+/**
+ * Reads flags (`--ws-port 9090` or `--ws-port=9090`) and `TIDEPOOL_RELAY_*`
+ * variables. `readFile` reads the TLS certificate and key (tests pass their own).
+ */
 export function parseRelayConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): RelayConfig {
   const flags = flagValues(argv);
   for (const name of flags.keys()) {
@@ -113,6 +145,7 @@ export function parseRelayConfig(
   if (!/^[a-z0-9.-]{1,200}(:[0-9]{1,5})?$/i.test(domain)) {
     throw new RelayConfigError(`--domain must be a DNS name, not "${domain}"`);
   }
+  const http = httpSide(pick, cwd, readFile);
   return {
     host: pick('host', 'TIDEPOOL_RELAY_HOST') || '127.0.0.1',
     wsPort: port('--ws-port', pick('ws-port', 'TIDEPOOL_RELAY_WS_PORT'), DEFAULT_WS_PORT),
@@ -140,5 +173,6 @@ export function parseRelayConfig(
         ),
       ),
     },
+    http,
   };
 }

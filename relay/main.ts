@@ -1,6 +1,7 @@
 /**
  * The relay process: `node_modules/.bin/node --import tsx relay/main.ts
- * [--ws-port 9090] [--http-port 8448] [--domain localhost] [--key-file F]`.
+ * [--ws-port 9090] [--http-port 8448] [--domain localhost] [--key-file F]
+ * [--tls-cert F --tls-key F] [--allow-private-destinations] …` (doc/relay.md).
  * Starts the libp2p host (relay/libp2p-host.ts) and the HTTP side on it
  * (relay/gateway/attach.ts: the gateway, `GET /_tidepool/v1/relay` which tells
  * the web app how to reach the relay, and the `/tidepool/forward/1` handler),
@@ -18,12 +19,14 @@ async function main(): Promise<void> {
   const http = await attachHttpSide(host, {
     host: config.host,
     port: config.httpPort,
+    ...config.http,
     onError: (error) => process.stderr.write(`relay: ${describe(error)}\n`),
   }).catch(async (error: unknown) => {
     await host.stop();
     throw error;
   });
-  const httpUrl = `http://${config.host}:${http.port}`;
+  const scheme = config.http.tls ? 'https' : 'http';
+  const httpUrl = `${scheme}://${config.host}:${http.port}`;
   const ready = { event: 'ready', peerId: host.peerId, multiaddrs: host.multiaddrs(), httpUrl };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 
@@ -32,7 +35,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`${signal}: stopping the relay\n`);
-    await Promise.allSettled([http.close(), host.stop()]);
+    // The HTTP side first: it dials and serves over the host's streams.
+    await http.close().catch(() => undefined);
+    await host.stop().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

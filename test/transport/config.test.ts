@@ -37,6 +37,99 @@ describe('relay configuration', () => {
   });
 });
 
+describe('the relay’s HTTP-side flags', () => {
+  const files: Record<string, string> = {
+    '/srv/tp/gw.pem': 'CERT',
+    '/srv/tp/gw.key': 'KEY',
+    '/etc/tp/cert.pem': 'ENV CERT',
+    '/etc/tp/key.pem': 'ENV KEY',
+  };
+  const readFile = (path: string) => {
+    const text = files[path];
+    if (text === undefined) throw new Error(`ENOENT ${path}`);
+    return text;
+  };
+  const parse = (argv: string[], env: Record<string, string> = {}) =>
+    parseRelayConfig(argv, env, '/srv/tp', readFile);
+
+  it('defaults to plain HTTP that refuses private destinations', () => {
+    const { http } = parse([]);
+    expect(http.tls).toBeUndefined();
+    expect(http.outbound).toEqual({ allowPrivateDestinations: false });
+    expect(http.publicPort).toBeUndefined();
+  });
+
+  it.each([
+    [['--allow-private-destinations']],
+    [['--allow-private-destinations', '--http-port', '0']],
+    [['--http-port', '0', '--allow-private-destinations']],
+    [['--allow-private-destinations=true']],
+  ])('%j allows private destinations, needing no value', (argv) => {
+    const config = parse(argv);
+    expect(config.http.outbound?.allowPrivateDestinations).toBe(true);
+  });
+
+  it('reads --allow-private-destinations from TIDEPOOL_RELAY_ALLOW_PRIVATE_DESTINATIONS', () => {
+    const on = parse([], { TIDEPOOL_RELAY_ALLOW_PRIVATE_DESTINATIONS: '1' });
+    expect(on.http.outbound?.allowPrivateDestinations).toBe(true);
+    const off = parse([], { TIDEPOOL_RELAY_ALLOW_PRIVATE_DESTINATIONS: '0' });
+    expect(off.http.outbound?.allowPrivateDestinations).toBe(false);
+  });
+
+  it('reads the TLS pair relative to the working directory', () => {
+    const config = parse(['--tls-cert', 'gw.pem', '--tls-key=gw.key']);
+    expect(config.http.tls).toEqual({ cert: 'CERT', key: 'KEY' });
+  });
+
+  it('takes the TLS pair from the environment when no flag is given', () => {
+    const env = {
+      TIDEPOOL_RELAY_TLS_CERT: '/etc/tp/cert.pem',
+      TIDEPOOL_RELAY_TLS_KEY: '/etc/tp/key.pem',
+    };
+    expect(parse([], env).http.tls).toEqual({ cert: 'ENV CERT', key: 'ENV KEY' });
+    expect(parse(['--tls-cert', 'gw.pem', '--tls-key', 'gw.key'], env).http.tls).toEqual({
+      cert: 'CERT',
+      key: 'KEY',
+    });
+  });
+
+  it('reads the public port, timeout and rate limits', () => {
+    const config = parse(
+      [
+        '--public-port',
+        '443',
+        '--timeout-ms',
+        '5000',
+        '--rate-per-ip',
+        '10/5',
+        '--rate-per-peer=4/0.5',
+      ],
+      { TIDEPOOL_RELAY_PUBLIC_PORT: '8448' },
+    );
+    expect(config.http).toMatchObject({
+      publicPort: 443,
+      timeoutMs: 5000,
+      perIp: { burst: 10, perSecond: 5 },
+      perPeer: { burst: 4, perSecond: 0.5 },
+    });
+  });
+
+  it.each([
+    [['--tls-cert', 'gw.pem'], /go together/],
+    [['--tls-key', 'gw.key'], /go together/],
+    [['--tls-cert', 'missing.pem', '--tls-key', 'gw.key'], /cannot be read: ENOENT/],
+    [['--allow-private-destinations=yes'], /takes no value/],
+    [['--public-port', '0'], /--public-port/],
+    [['--timeout-ms', '5'], /--timeout-ms/],
+    [['--rate-per-ip', '5'], /--rate-per-ip/],
+    [['--rate-per-peer', '0/1'], /--rate-per-peer/],
+    [['--timeout-ms'], /needs a value/],
+  ])('refuses %j with words', (argv, words) => {
+    expect(() => parse(argv)).toThrow(RelayConfigError);
+    expect(() => parse(argv)).toThrow(words);
+  });
+});
+
 describe('the page’s relay choice', () => {
   it.each([
     ['', 'http://build:8448', 'http://build:8448'],

@@ -32,10 +32,22 @@ export interface RelayProcess extends RelayReady {
 
 const NODE = join(ROOT, 'node_modules/.bin/node');
 
-function spawnRelay(args: string[]): Promise<{ child: ChildProcess; ready: RelayReady }> {
+/** Extra settings for the relay process. */
+export interface RelayProcessOptions {
+  /** More flags (e.g. `--tls-cert F --tls-key F --allow-private-destinations`), kept on restart. */
+  args?: string[];
+  /** More environment variables (e.g. `NODE_EXTRA_CA_CERTS`). */
+  env?: Record<string, string>;
+}
+
+function spawnRelay(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; ready: RelayReady }> {
   const child = spawn(NODE, ['--import', 'tsx', 'relay/main.ts', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let output = '';
   return new Promise((resolve, reject) => {
@@ -73,23 +85,28 @@ function portOf(address: string, pattern: RegExp): string {
 }
 
 /** Starts a relay on free ports with a fresh key. */
-export async function startRelayProcess(): Promise<RelayProcess> {
+export async function startRelayProcess(options: RelayProcessOptions = {}): Promise<RelayProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'tidepool-relay-'));
-  const first = await spawnRelay([
-    '--ws-port',
-    '0',
-    '--http-port',
-    '0',
-    '--key-file',
-    join(dir, 'key'),
-  ]).catch(async (error: unknown) => {
+  const extra = options.args ?? [];
+  const first = await spawnRelay(
+    ['--ws-port', '0', '--http-port', '0', '--key-file', join(dir, 'key'), ...extra],
+    options.env,
+  ).catch(async (error: unknown) => {
     await rm(dir, { recursive: true, force: true });
     throw error;
   });
   let child: ChildProcess | undefined = first.child;
   const wsPort = portOf(first.ready.multiaddrs[0] ?? '', /\/tcp\/(\d+)\/ws/);
   const httpPort = portOf(first.ready.httpUrl, /:(\d+)$/);
-  const args = ['--ws-port', wsPort, '--http-port', httpPort, '--key-file', join(dir, 'key')];
+  const args = [
+    '--ws-port',
+    wsPort,
+    '--http-port',
+    httpPort,
+    '--key-file',
+    join(dir, 'key'),
+    ...extra,
+  ];
 
   const end = async (signal: NodeJS.Signals) => {
     const running = child;
@@ -106,7 +123,7 @@ export async function startRelayProcess(): Promise<RelayProcess> {
     kill: () => end('SIGKILL'),
     async restart() {
       await end('SIGTERM');
-      child = (await spawnRelay(args)).child;
+      child = (await spawnRelay(args, options.env)).child;
     },
     async dispose() {
       await end('SIGTERM');
