@@ -123,6 +123,23 @@ export function isHiddenItem(item: TimelineItem): boolean {
   );
 }
 
+/** True for events shown only with the developer marks on: rejected, soft-failed, redaction events. */
+export function isDeveloperItem(item: TimelineItem): boolean {
+  return (
+    item.status === 'rejected' || item.status === 'soft_failed' || item.type === 'm.room.redaction'
+  );
+}
+
+/**
+ * Whether the timeline shows `item`. Edits never show on their own (their
+ * originals carry them); rejected, soft-failed and redaction events only with
+ * `showHidden` (developer marks).
+ */
+export function isShownItem(item: TimelineItem, showHidden: boolean): boolean {
+  if (isDeveloperItem(item)) return showHidden;
+  return !isHiddenItem(item);
+}
+
 /** A one-line plain-text summary, for the room list's last-message preview. */
 export function previewText(item: TimelineItem): string {
   if (item.redactedBy) return 'Message deleted';

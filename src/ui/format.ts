@@ -34,3 +34,25 @@ export function powerLabel(level: number | null): string {
   if (level >= 50) return `Moderator (${level})`;
   return String(level);
 }
+
+/** "Alice", "Alice and Bob", "Alice, Bob and 3 others": names in one phrase. */
+export function nameList(names: readonly string[], shown = 2): string {
+  if (names.length <= shown) {
+    return names.length <= 1
+      ? (names[0] ?? '')
+      : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  }
+  const rest = names.length - shown;
+  return `${names.slice(0, shown).join(', ')} and ${rest} ${rest === 1 ? 'other' : 'others'}`;
+}
+
+/** "Alice is typing…", "Alice and Bob are typing…"; '' when nobody is. */
+export function typingText(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  return `${nameList(names)} ${names.length === 1 ? 'is' : 'are'} typing…`;
+}
+
+/** "Seen by Alice and Bob". */
+export function seenByText(names: readonly string[]): string {
+  return `Seen by ${nameList(names, 3)}`;
+}

@@ -1,10 +1,12 @@
 import type { Remote } from 'comlink';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { NodeApi, TimelineItem } from '../node/api.js';
 import { describeStateEvent, type PreviousMember, senderLabel } from './describe-event.js';
 import { errorText } from './errors.js';
-import { formatFullTime, formatTime } from './format.js';
+import { formatFullTime, formatTime, seenByText } from './format.js';
+import { formattedBodyOf, sanitizeFormattedBody } from './formatted-body.js';
 import type { NodeSession } from './node-session.js';
 import { sharedStyles } from './styles.js';
 
@@ -24,9 +26,10 @@ export function isEditable(item: TimelineItem, userId: string): boolean {
 }
 
 /**
- * `<tp-timeline-item>`: one event. Message bodies are rendered as text only
- * (Lit escapes them; never innerHTML). Offers Edit on the user's own messages
- * (fires `tp-edit`, detail: the item) and Delete (redact, confirmed inline).
+ * `<tp-timeline-item>`: one event. A plain `body` is rendered as text (Lit
+ * escapes it); a `formatted_body` of Matrix HTML only after sanitizing
+ * (formatted-body.ts). Offers Edit on the user's own messages (fires
+ * `tp-edit`, detail: the item) and Delete (redact, confirmed inline).
  */
 @customElement('tp-timeline-item')
 export class TimelineItemView extends LitElement {
@@ -40,6 +43,8 @@ export class TimelineItemView extends LitElement {
   @property() roomId = '';
   /** The running node, for redaction. */
   @property({ attribute: false }) session?: NodeSession;
+  /** Display names of people who have read up to this event. */
+  @property({ attribute: false }) seenBy?: readonly string[];
   private get api(): Remote<NodeApi> | undefined {
     return this.session?.api;
   }
@@ -84,6 +89,43 @@ export class TimelineItemView extends LitElement {
       .emote {
         font-style: italic;
       }
+      .formatted {
+        white-space: normal;
+      }
+      .formatted :is(p, pre, blockquote, ul, ol, table, h1, h2, h3, h4, h5, h6) {
+        margin: 0.2rem 0;
+      }
+      .formatted :is(h1, h2, h3, h4, h5, h6) {
+        font-size: 1rem;
+      }
+      .formatted pre {
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      .formatted blockquote {
+        border-left: 3px solid var(--tp-border);
+        padding-left: 0.5rem;
+        margin-left: 0;
+      }
+      .formatted [data-mx-spoiler] {
+        background: var(--tp-fg);
+      }
+      .formatted [data-mx-spoiler]:hover,
+      .formatted [data-mx-spoiler]:focus-within {
+        background: none;
+      }
+      .formatted .mx-image {
+        color: var(--tp-muted);
+      }
+      .formatted a {
+        color: var(--tp-accent);
+      }
+      .seen {
+        font-size: 0.75rem;
+        color: var(--tp-muted);
+        text-align: right;
+        margin: 0;
+      }
       .deleted,
       .state {
         color: var(--tp-muted);
@@ -95,6 +137,7 @@ export class TimelineItemView extends LitElement {
       }
       .flag {
         display: inline-block;
+        overflow-wrap: anywhere;
         font-size: 0.8rem;
         border: 1px solid var(--tp-danger);
         color: var(--tp-danger);
@@ -125,6 +168,13 @@ export class TimelineItemView extends LitElement {
             >· ${formatTime(item.originServerTs)}</time
           >
         </p>
+        ${this.renderFlags(item)} ${this.renderSeen()}`;
+    }
+    if (item.type === 'm.room.redaction') {
+      // Shown only with the developer marks on: the node applied it to its target already.
+      return html`<p class="state">
+          ${senderLabel(item)} deleted an event${typeof item.content.redacts === 'string' ? ` (${item.content.redacts})` : ''}
+        </p>
         ${this.renderFlags(item)}`;
     }
     return html`
@@ -139,7 +189,13 @@ export class TimelineItemView extends LitElement {
       ${this.renderBody(item)} ${this.renderFlags(item)}
       ${this.confirmingDelete ? this.renderConfirm() : nothing}
       ${this.error ? html`<p class="alert" role="alert">${this.error}</p>` : nothing}
+      ${this.renderSeen()}
     `;
+  }
+
+  private renderSeen(): TemplateResult | typeof nothing {
+    const names = this.seenBy;
+    return names && names.length > 0 ? html`<p class="seen">${seenByText(names)}</p>` : nothing;
   }
 
   private renderBody(item: TimelineItem): TemplateResult {
@@ -148,13 +204,17 @@ export class TimelineItemView extends LitElement {
     if (item.type !== 'm.room.message') {
       return html`<p class="body deleted">${senderLabel(item)} sent an event (${item.type})</p>`;
     }
+    const formatted = formattedBodyOf(item.content);
+    // Only DOMPurify's output, with our per-tag rules, ever reaches unsafeHTML.
+    const text = formatted === undefined ? body : unsafeHTML(sanitizeFormattedBody(formatted));
+    const kind = formatted === undefined ? 'body' : 'body formatted';
     switch (item.content.msgtype) {
       case 'm.emote':
-        return html`<p class="body emote">* ${senderLabel(item)} ${body}</p>`;
+        return html`<div class="${kind} emote">* ${senderLabel(item)} ${text}</div>`;
       case 'm.notice':
-        return html`<p class="body notice">${body}</p>`;
+        return html`<div class="${kind} notice">${text}</div>`;
       default:
-        return html`<p class="body">${body}</p>`;
+        return html`<div class="${kind}">${text}</div>`;
     }
   }
 
