@@ -64,6 +64,8 @@ export class TidepoolApp extends LitElement {
       :host {
         display: grid;
         grid-template-rows: auto minmax(0, 1fr) auto;
+        /* Nothing may widen the page past the screen: components shrink or wrap instead. */
+        grid-template-columns: minmax(0, 1fr);
         height: 100vh;
         height: 100dvh;
         line-height: 1.4;
@@ -82,7 +84,8 @@ export class TidepoolApp extends LitElement {
       }
       .me {
         margin-left: auto;
-        max-width: 60%;
+        min-width: 0;
+        max-width: 50%;
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;

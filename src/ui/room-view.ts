@@ -6,6 +6,7 @@ import { coalesce } from './coalesce.js';
 import { errorText } from './errors.js';
 import { roomLabel } from './format.js';
 import type { NodeRemoteApi } from './node-client.js';
+import { RoomEdus } from './room-edus.js';
 import { roomLink } from './room-link.js';
 import './copy-button.js';
 import type { MessageComposer } from './message-composer.js';
@@ -44,6 +45,9 @@ export class RoomView extends LitElement {
   @state() private error?: string;
   @state() private side?: SidePanel;
   @state() private editing?: TimelineItem;
+  /** Developer view: rejected and soft-failed events in the timeline, marked. */
+  @state() private showHidden = false;
+  readonly #edus = new RoomEdus(this);
   @query('tp-timeline') private timeline?: TimelineView;
   @query('tp-composer') private composer?: MessageComposer;
   #reading = 0;
@@ -70,14 +74,15 @@ export class RoomView extends LitElement {
       }
       header {
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
-        gap: 0.5rem;
+        gap: 0.4rem 0.5rem;
         padding: 0.4rem 0.75rem;
         border-bottom: 1px solid var(--tp-border);
         min-width: 0;
       }
       .title {
-        flex: 1;
+        flex: 1 1 8rem;
         min-width: 0;
       }
       h2 {
@@ -149,6 +154,7 @@ export class RoomView extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.#edus.follow(this.api, this.roomId, this.identity?.userId ?? '');
     if (changed.has('roomId') || changed.has('session')) {
       this.room = undefined;
       this.editing = undefined;
@@ -237,6 +243,10 @@ export class RoomView extends LitElement {
             .session=${this.session}
                         .roomId=${this.roomId}
             .userId=${this.identity?.userId ?? ''}
+            .showHidden=${this.showHidden}
+            .typingUsers=${this.#edus.typingNames}
+            .readUpTo=${this.#edus.readUpTo}
+            .onBackfill=${this.backfill}
             @tp-new-events=${this.markRead}
             @tp-edit=${(e: CustomEvent<TimelineItem>) => {
               this.editing = e.detail;
@@ -273,11 +283,29 @@ export class RoomView extends LitElement {
         side === 'members'
           ? html`<tp-members-panel .session=${this.session} .roomId=${this.roomId}></tp-members-panel>`
           : side === 'graph'
-            ? html`<tp-event-graph .session=${this.session} .roomId=${this.roomId}></tp-event-graph>`
+            ? html`<label class="row">
+                  <input
+                    type="checkbox"
+                    .checked=${this.showHidden}
+                    @change=${(e: Event) => {
+                      this.showHidden = (e.target as HTMLInputElement).checked;
+                    }}
+                  />
+                  Show rejected and soft-failed events in the timeline
+                </label>
+                <tp-event-graph .session=${this.session} .roomId=${this.roomId}></tp-event-graph>`
             : html`<tp-room-settings .session=${this.session} .room=${this.room} @tp-left=${this.back}></tp-room-settings>`
       }
     </aside>`;
   }
+
+  /** Older history from the room's other servers: true when some came. */
+  private readonly backfill = async (): Promise<boolean> => {
+    const { api, roomId } = this;
+    if (!api) return false;
+    const result = await api.backfill(roomId, 50);
+    return result.added > 0;
+  };
 
   private editLast(): void {
     const item = this.timeline?.lastOwnEditable();

@@ -86,6 +86,12 @@ export type Federate = (transport: FederationTransport) => Promise<FederatedNode
 /** The federation of one open node, started once. */
 export class FederationHost {
   private federated: FederatedNode | undefined;
+  /** The page's EDU listeners, by our ID, with their ID in the EDU state once attached. */
+  private readonly eduListeners = new Map<
+    number,
+    { listener: (change: EduChange) => void; attached: number | undefined }
+  >();
+  private nextEduListener = 1;
   private starting: Promise<FederatedNode> | undefined;
 
   constructor(private readonly options: FederationHostOptions) {}
@@ -104,6 +110,9 @@ export class FederationHost {
     this.starting = this.options.federate(transport);
     try {
       this.federated = await this.starting;
+      for (const entry of this.eduListeners.values()) {
+        entry.attached = this.federated.edus.state.subscribe(entry.listener);
+      }
     } catch (error) {
       this.starting = undefined;
       throw error;
@@ -153,16 +162,25 @@ export class FederationHost {
     return this.federated?.edus.state.receipts(roomId) ?? [];
   }
 
+  /**
+   * Listeners may subscribe before the federation starts (the page's views
+   * open before the relay answers): they are attached when it does.
+   */
   async subscribeEdus(listener: (change: EduChange) => void): Promise<number> {
     // A page listener is a comlink proxy: a page gone away must not become an unhandled rejection.
     const safe = (change: EduChange) => {
       void Promise.resolve(listener(change)).catch(() => undefined);
     };
-    return this.require().edus.state.subscribe(safe);
+    const id = this.nextEduListener++;
+    const attached = this.federated?.edus.state.subscribe(safe);
+    this.eduListeners.set(id, { listener: safe, attached });
+    return id;
   }
 
   async unsubscribeEdus(id: number): Promise<void> {
-    this.federated?.edus.state.unsubscribe(id);
+    const entry = this.eduListeners.get(id);
+    this.eduListeners.delete(id);
+    if (entry?.attached !== undefined) this.federated?.edus.state.unsubscribe(entry.attached);
   }
 
   async publishRoom(roomId: string, published: boolean): Promise<void> {

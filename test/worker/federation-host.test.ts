@@ -110,6 +110,9 @@ describe('the worker federation, driven from the page', () => {
       [nameB, b],
     ]);
     const cutAtA = new Set<string>();
+    // A view may listen for typing and receipts before the federation starts.
+    const changes: string[] = [];
+    await a.subscribeEdus(proxy((change: { kind: string }) => void changes.push(change.kind)));
     await a.startFederation(proxy(pageTransport(hosts, nameA, cutAtA)));
     await b.startFederation(proxy(pageTransport(hosts, nameB, new Set())));
     await expect(
@@ -125,8 +128,6 @@ describe('the worker federation, driven from the page', () => {
     }, 'b → a');
 
     // Typing and receipts go through the worker's EDU sender; the directory through publicRooms.
-    const changes: string[] = [];
-    await a.subscribeEdus(proxy((change: { kind: string }) => void changes.push(change.kind)));
     await b.setTyping(roomId, true);
     await until(async () => (await a.typing(roomId)).includes(`@bob:${nameB}`), 'typing at a');
     const [last] = (await b.timeline(roomId, { limit: 1 })).items;
