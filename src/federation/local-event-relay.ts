@@ -21,13 +21,13 @@ import type { Pdu } from '../core/pdu.js';
 import type { NodeChange } from '../node/api.js';
 import type { TidepoolNode } from '../node/node.js';
 import type { Store } from '../store/store.js';
-import type { OutboundQueue } from './outbound/outbound-queue.js';
+import type { OutboundEntry, OutboundQueue } from './outbound/outbound-queue.js';
 
 /** What the relay is built from. */
 export interface LocalEventRelayOptions {
   node: Pick<TidepoolNode, 'subscribe' | 'unsubscribe' | 'members'>;
   store: Store;
-  queue: Pick<OutboundQueue, 'enqueue'>;
+  queue: Pick<OutboundQueue, 'enqueue' | 'enqueueAll'>;
   serverName: () => string;
   /** Told about failures (a store error while queueing); the relay goes on. */
   onError?: (error: unknown) => void;
@@ -71,7 +71,8 @@ export class LocalEventRelay {
   relayJoin(roomId: RoomId, pdu: Pdu, origin: string): void {
     this.run(async () => {
       const targets = (await this.joinedServers(roomId)).filter((s) => s !== origin);
-      await this.options.queue.enqueue(targets, { pdu: pdu as JsonObject });
+      // The queue keeps the payload as given; the inbound path may still hold this object.
+      await this.options.queue.enqueue(targets, { pdu: structuredClone(pdu) as JsonObject });
     });
   }
 
@@ -106,6 +107,7 @@ export class LocalEventRelay {
     );
     if (ours.length === 0) return;
     const joined = await this.joinedServers(roomId);
+    const entries: OutboundEntry[] = [];
     for (const record of ours) {
       const { pdu } = record!;
       const targets = new Set<string>(joined);
@@ -114,7 +116,9 @@ export class LocalEventRelay {
       const held = this.holders.get(record!.eventId);
       this.holders.delete(record!.eventId);
       const destinations = [...targets].filter((s) => s !== us && !held?.has(s)) as ServerName[];
-      await this.options.queue.enqueue(destinations, { pdu: pdu as JsonObject });
+      entries.push({ destinations, message: { pdu: pdu as JsonObject } });
     }
+    // One store transaction for the whole change (a `sendMessages` batch).
+    await this.options.queue.enqueueAll(entries);
   }
 }

@@ -6,9 +6,9 @@
  * that PDU.
  */
 import { encodeBase64 } from '../../core/base64.js';
-import { canonicalJsonBytes } from '../../core/canonical-json.js';
+import { canonicalJson } from '../../core/canonical-json.js';
 import { sha256 } from '../../core/crypto/sha256.js';
-import type { JsonObject } from '../../core/json.js';
+import { isJsonObject, type JsonObject } from '../../core/json.js';
 import type { QueuedOutbound } from '../../store/records.js';
 
 /** The spec's limits per transaction ("at most 50 PDUs and 100 EDUs"). */
@@ -54,14 +54,33 @@ export function cutBatch(items: readonly QueuedOutbound[]): Batch | undefined {
  * digest of the content keeps those new batches from reusing an old ID, and
  * an ID that still repeats names the very same content, so the receiver's
  * cached answer is right for it.
+ *
+ * The digest covers a fingerprint per item, not the whole canonical JSON of
+ * up to 50 PDUs: hashing every byte of every batch was the queue's largest
+ * CPU cost. A signed PDU's content hash (`hashes.sha256`) already covers
+ * everything but its signatures and `unsigned`, so it names the event; any
+ * other item (an EDU, a PDU without that hash) is fingerprinted by its
+ * canonical JSON.
  */
 export function transactionId(
   seqs: readonly number[],
   pdus: readonly JsonObject[],
   edus: readonly JsonObject[],
 ): string {
-  const digest = sha256(canonicalJsonBytes({ seqs: [...seqs], pdus: [...pdus], edus: [...edus] }));
+  const parts: string[] = [seqs.join(',')];
+  for (const pdu of pdus) parts.push(`p${pduFingerprint(pdu)}`);
+  for (const edu of edus) parts.push(`e${canonicalJson(edu)}`);
+  const digest = sha256(utf8.encode(parts.join('\n')));
   return `${seqs[0]}-${seqs.at(-1)}-${encodeBase64(digest.subarray(0, 9), { urlSafe: true })}`;
+}
+
+const utf8 = new TextEncoder();
+
+/** The PDU's content hash when it has one (`h…`), else its canonical JSON (`j…`). */
+function pduFingerprint(pdu: JsonObject): string {
+  const hashes = pdu.hashes;
+  if (isJsonObject(hashes) && typeof hashes.sha256 === 'string') return `h${hashes.sha256}`;
+  return `j${canonicalJson(pdu)}`;
 }
 
 /** The request path for `txnId`. */

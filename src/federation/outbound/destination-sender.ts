@@ -6,12 +6,17 @@
  */
 import type { ServerName } from '../../core/ids.js';
 import { isJsonObject, type JsonObject } from '../../core/json.js';
+import type { QueuedOutbound } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { FederationClient } from '../client.js';
 import { type BackoffPolicy, backoffDelay, type OutboundTimers } from './backoff.js';
-import { type Batch, cutBatch, PEEK_LIMIT, sendPath, transactionBody } from './batch.js';
+import { type Batch, PEEK_LIMIT, sendPath, transactionBody } from './batch.js';
 import { classifyFailure, type FailureAction } from './classify-failure.js';
 import type { DestinationStatus, OutboundEvent } from './outbound-events.js';
+import { QueueHead } from './queue-head.js';
+
+/** Items of one destination's queue held in memory at most (see QueueHead). */
+const HEAD_CAP = 2 * PEEK_LIMIT;
 
 /** What every sender shares (built by OutboundQueue). */
 export interface SenderContext {
@@ -37,6 +42,8 @@ export class DestinationSender {
   private dirty = false;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** The head of the stored queue, so most batches are cut without a read. */
+  private readonly head = new QueueHead(HEAD_CAP);
 
   constructor(
     readonly destination: ServerName,
@@ -46,6 +53,14 @@ export class DestinationSender {
   /** Allows sending again after `stop` and looks at the queue. */
   resume(): void {
     this.stopped = false;
+    // Items queued while stopped were not announced: read the store again.
+    this.head.forget();
+    this.kick();
+  }
+
+  /** `items` (in sequence order) were committed to the queue: send them. */
+  enqueued(items: readonly QueuedOutbound[]): void {
+    this.head.enqueued(items);
     this.kick();
   }
 
@@ -99,21 +114,29 @@ export class DestinationSender {
       while (!this.stopped && this.cancelTimer === undefined) {
         if (this.batch === undefined) {
           this.dirty = false;
-          const items = await store.read(['outbound'], (txn) =>
-            txn.outbound.peek(this.destination, PEEK_LIMIT),
-          );
-          const batch = cutBatch(items);
-          if (batch === undefined) {
+          let cut = this.head.cut();
+          if ('unknown' in cut) {
+            const token = this.head.readStarted();
+            const items = await store.read(['outbound'], (txn) =>
+              txn.outbound.peek(this.destination, PEEK_LIMIT),
+            );
+            this.head.readDone(token, items, PEEK_LIMIT);
+            cut = this.head.cut();
+            // Unknown only if the head was forgotten (a restart) during the read.
+            if ('unknown' in cut) continue;
+          }
+          if ('empty' in cut) {
             if (this.dirty) continue;
             return;
           }
-          this.batch = { batch, startedTs: now() };
+          this.batch = { batch: cut.batch, startedTs: now() };
         }
         await this.attempt(this.batch.batch, this.batch.startedTs);
       }
     } catch (error) {
       // The store failed (closed, most likely): wait for the next wake or start.
       this.dirty = false;
+      this.head.forget();
       if (!this.stopped)
         this.ctx.report({ type: 'store-error', destination: this.destination, error });
     }
@@ -141,6 +164,7 @@ export class DestinationSender {
     // Accepted or refused for good: either way it leaves the queue, and the
     // destination answered, so the backoff starts over.
     await store.write(['outbound'], (txn) => txn.outbound.remove(batch.seqs));
+    this.head.removed(batch.seqs);
     this.batch = undefined;
     this.failures = 0;
     const counts = { pdus: batch.pdus.length, edus: batch.edus.length };

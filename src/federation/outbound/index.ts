@@ -18,6 +18,7 @@ export {
 export { classifyFailure, type FailureAction } from './classify-failure.js';
 export type { DestinationStatus, OutboundEvent } from './outbound-events.js';
 export {
+  type OutboundEntry,
   type OutboundMessage,
   OutboundQueue,
   type OutboundQueueOptions,

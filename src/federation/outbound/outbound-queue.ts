@@ -7,7 +7,7 @@
 import { canonicalJsonBytes } from '../../core/canonical-json.js';
 import type { ServerName } from '../../core/ids.js';
 import type { JsonObject } from '../../core/json.js';
-import type { OutboundItem } from '../../store/records.js';
+import type { OutboundItem, QueuedOutbound } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { FederationClient } from '../client.js';
 import { type BackoffPolicy, type OutboundTimers, realTimers } from './backoff.js';
@@ -37,6 +37,12 @@ export interface OutboundQueueOptions {
 /** One thing to send: a PDU or an EDU, as it goes in the transaction body. */
 export type OutboundMessage = { pdu: JsonObject } | { edu: JsonObject };
 
+/** Messages for `enqueueAll`: each goes to its own destinations. */
+export interface OutboundEntry {
+  destinations: readonly ServerName[];
+  message: OutboundMessage;
+}
+
 /** Queues and sends transactions to other servers. */
 export class OutboundQueue {
   private readonly senders = new Map<ServerName, DestinationSender>();
@@ -64,20 +70,51 @@ export class OutboundQueue {
    * writing anything.
    */
   async enqueue(destinations: readonly ServerName[], message: OutboundMessage): Promise<number[]> {
-    const kind: OutboundItem['kind'] = 'pdu' in message ? 'pdu' : 'edu';
-    const payload = 'pdu' in message ? message.pdu : message.edu;
-    canonicalJsonBytes(payload);
+    const [seqs] = await this.enqueueAll([{ destinations, message }]);
+    return seqs ?? [];
+  }
+
+  /**
+   * Queues several messages, each for its own destinations, in one store
+   * transaction (`enqueue` one by one costs a commit each), in the order
+   * given, then wakes their senders. Resolves with each message's sequence
+   * numbers (see `enqueue`). Throws CanonicalJsonError for any payload that
+   * cannot be sent, before writing anything. Senders keep the payloads as
+   * given (no copy): do not change them afterwards.
+   */
+  async enqueueAll(entries: readonly OutboundEntry[]): Promise<number[][]> {
     const self = this.ctx.origin();
-    const targets = [...new Set(destinations)].filter((d) => d !== self);
-    if (targets.length === 0) return [];
-    const seqs = await this.ctx.store.write(['outbound'], async (txn) => {
-      const out: number[] = [];
-      for (const destination of targets) {
-        out.push(await txn.outbound.enqueue({ destination, kind, payload }));
-      }
-      return out;
+    const rows = entries.map(({ destinations, message }) => {
+      const kind: OutboundItem['kind'] = 'pdu' in message ? 'pdu' : 'edu';
+      const payload = 'pdu' in message ? message.pdu : message.edu;
+      canonicalJsonBytes(payload);
+      const targets = [...new Set(destinations)].filter((d) => d !== self);
+      return { kind, payload, targets };
     });
-    if (this.started) for (const destination of targets) this.sender(destination).kick();
+    if (rows.every((row) => row.targets.length === 0)) return rows.map(() => []);
+    const seqs = await this.ctx.store.write(['outbound'], (txn) =>
+      // Requests issued in order within one transaction get their keys in
+      // that order: each destination's items keep the order of `entries`.
+      Promise.all(
+        rows.map(({ kind, payload, targets }) =>
+          Promise.all(
+            targets.map((destination) => txn.outbound.enqueue({ destination, kind, payload })),
+          ),
+        ),
+      ),
+    );
+    if (this.started) {
+      // Each sender learns what was queued for it, so it need not read it back.
+      const queued = new Map<ServerName, QueuedOutbound[]>();
+      rows.forEach(({ kind, payload, targets }, i) => {
+        targets.forEach((destination, j) => {
+          const list = queued.get(destination) ?? [];
+          list.push({ destination, kind, payload, seq: seqs[i]![j]! });
+          queued.set(destination, list);
+        });
+      });
+      for (const [destination, items] of queued) this.sender(destination).enqueued(items);
+    }
     return seqs;
   }
 
