@@ -73,13 +73,20 @@ export class EventsStore {
       false,
       before !== undefined,
     );
-    const events: EventRecord[] = [];
     // Read one beyond the limit so "is there an older page?" is known exactly.
-    let cursor = await this.store.index('byRoomStream').openCursor(range, 'prev');
-    while (cursor !== null && events.length <= limit) {
-      events.push(cursor.value);
-      cursor = await cursor.continue();
+    // A key cursor jumps to the oldest key of the page, then one getAll reads
+    // the page: a few requests instead of one cursor step per event (the
+    // timeline read was half of a message's time on the receiving node).
+    const index = this.store.index('byRoomStream');
+    const cursor = await index.openKeyCursor(range, 'prev');
+    let page = range;
+    if (cursor !== null) {
+      const oldest = await cursor.advance(limit);
+      if (oldest !== null) {
+        page = IDBKeyRange.bound(oldest.key, [roomId, upper], false, before !== undefined);
+      }
     }
+    const events = cursor === null ? [] : (await index.getAll(page)).reverse();
     if (events.length <= limit) return { events };
     events.pop();
     return { events, next: events.at(-1)?.streamOrder };
