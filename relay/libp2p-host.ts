@@ -75,7 +75,14 @@ export async function startRelayHost(config: RelayConfig): Promise<RelayHost> {
     transports: [webSockets()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ maxEarlyStreams: 256 })],
-    connectionManager: { maxConnections: limits.maxReservations * 2 + 64 },
+    connectionManager: {
+      maxConnections: limits.maxReservations * 2 + 64,
+      // libp2p refuses a host's sixth connection in a second by default; many
+      // browser nodes share one address (a NAT, or loopback in development),
+      // and each opens a connection plus circuits, so that cut-off bites them.
+      inboundConnectionThreshold: 50,
+      maxIncomingPendingConnections: 64,
+    },
     services: {
       identify: identify(),
       ping: ping(),

@@ -64,6 +64,8 @@ export interface P2pTransportOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** The pause before the one redial of a failed connection attempt. */
+const REDIAL_DELAY_MS = 250;
 /** Streams of our protocol one connection may have open at once, each way. */
 const MAX_STREAMS = 256;
 
@@ -118,7 +120,7 @@ export class P2pTransport implements FederationTransport {
     try {
       if (peer) {
         if (policy.isCut(peer)) throw new TransportUnreachableError(destination, 'the link is cut');
-        const connection = await this.dialer.connectionTo(peer, signal);
+        const connection = await this.connect(peer, signal);
         const stream = await connection.newStream(FEDERATION_PROTOCOL, {
           signal,
           runOnLimitedConnection: true,
@@ -140,6 +142,22 @@ export class P2pTransport implements FederationTransport {
       if (signal.aborted) throw new TransportTimeoutError(destination, undefined, { cause: error });
       const reason = error instanceof Error ? error.message : String(error);
       throw new TransportUnreachableError(destination, reason, { cause: error });
+    }
+  }
+
+  /**
+   * A connection to `peer`, dialled a second time if the first dial fails:
+   * no request byte has gone yet, so trying again is safe, and a handshake cut
+   * short (a busy relay, a racing dial from the other side) often works the
+   * second time rather than costing the outbound queue a backoff.
+   */
+  private async connect(peer: PeerId, signal: AbortSignal): Promise<Connection> {
+    try {
+      return await this.dialer.connectionTo(peer, signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      await new Promise((resolve) => setTimeout(resolve, REDIAL_DELAY_MS));
+      return await this.dialer.connectionTo(peer, signal);
     }
   }
 
