@@ -18,7 +18,8 @@
 
 import { MatrixError } from '../core/errors.js';
 import { isValidRoomAlias, isValidUserId, serverNameOf } from '../core/identifiers.js';
-import type { RoomId, ServerName } from '../core/ids.js';
+import type { EventId, RoomId, ServerName } from '../core/ids.js';
+import type { Pdu } from '../core/pdu.js';
 import type { TidepoolNode } from '../node/node.js';
 import type { IdentityRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -149,22 +150,18 @@ export class FederatedNode {
     for (const route of joins) this.server.register(withRoomAcl(route, store));
     // Invites, leaves through us (rejected invites) and knocks: ACL-denied servers get 403.
     const invites = inviteRoute({ node, store, keyLookup: this.keyRing.lookup, identity, now });
-    const leaves = leaveRoutes({
+    // A leave or knock we accepted for another server goes on to the room's other servers.
+    const handshake = {
       node,
       store,
       keyLookup: this.keyRing.lookup,
       serverName,
       now,
-      onAccepted: (roomId, _eventId, pdu, origin) => this.relay.relayJoin(roomId, pdu, origin),
-    });
-    const knocks = knockRoutes({
-      node,
-      store,
-      keyLookup: this.keyRing.lookup,
-      serverName,
-      now,
-      onAccepted: (roomId, _eventId, pdu, origin) => this.relay.relayJoin(roomId, pdu, origin),
-    });
+      onAccepted: (roomId: RoomId, _eventId: EventId, pdu: Pdu, origin: string) =>
+        this.relay.relayJoin(roomId, pdu, origin),
+    };
+    const leaves = leaveRoutes(handshake);
+    const knocks = knockRoutes(handshake);
     for (const route of [invites, ...leaves, ...knocks]) {
       this.server.register(withRoomAcl(route, store));
     }
