@@ -7,6 +7,7 @@ import { measureCrypto } from './crypto-bench.js';
 import { measureFederation } from './federation-bench.js';
 import { printSection } from './harness.js';
 import { measureInbound } from './inbound-bench.js';
+import { measureMessagePath } from './message-path.js';
 import { measureNodeSends } from './node-send-bench.js';
 import { measurePduCheck } from './pdu-check-bench.js';
 import { measureStateRes } from './state-res-bench.js';
@@ -26,6 +27,28 @@ async function main(): Promise<void> {
   printSection('Inbound transactions in Node (fake-indexeddb)', await measureInbound());
 
   printSection('Federation in Node (in-memory network, fake-indexeddb)', await measureFederation());
+  const path = await measureMessagePath();
+  printSection('A message between two nodes in Node (in-memory network, fake-indexeddb)', [
+    {
+      label: 'latency p50, sent → in the other timeline',
+      value: path.p50,
+      unit: 'ms',
+      note: 'goal ≤ 10 ms',
+    },
+    {
+      label: 'latency p99',
+      value: path.p99,
+      unit: 'ms',
+      note: `goal ≤ 50 ms: ${path.p99 <= 50 ? 'met' : 'NOT met'}`,
+    },
+    {
+      label: 'sustained, 3,000 in batches of 50',
+      value: path.eventsPerSec,
+      unit: 'events/s',
+      note: 'goal ≥ 1,000',
+    },
+    { label: 'CPU per message (both nodes)', value: path.cpuPerMessage, unit: 'ms' },
+  ]);
 
   if (process.env.TIDEPOOL_BENCH_BROWSER !== '0') {
     const { measureBrowserCrypto } = await import('./browser-crypto.js');
@@ -44,6 +67,11 @@ async function main(): Promise<void> {
     printSection('The node in Chromium (worker, real IndexedDB)', await measureBrowserNode());
     const { measureP2p } = await import('./p2p-bench.js');
     printSection('Federation between browser nodes (libp2p)', await measureP2p());
+    const { measureUiTimeline } = await import('./ui-timeline-bench.js');
+    printSection(
+      'The timeline in Chromium (virtualised)',
+      await measureUiTimeline({ scrollTimeoutMs: 3 * 60_000 }),
+    );
   }
 }
 

@@ -150,11 +150,14 @@ export interface UiTimelineBenchOptions {
   streamMs?: number;
   /** Events in the large room (default 100,000). */
   roomEvents?: number;
+  /** How long the scroll to the start may take before it is reported unfinished (default 10 min). */
+  scrollTimeoutMs?: number;
 }
 
 /** Builds the app, runs a node in Chromium and measures the timeline. */
 export async function measureUiTimeline(options: UiTimelineBenchOptions = {}): Promise<Figure[]> {
   const { rate = 1000, streamMs = 5000, roomEvents = 100_000 } = options;
+  const scrollTimeoutMs = options.scrollTimeoutMs ?? 10 * 60_000;
   const outDir = await buildApp();
   try {
     const server = await serveApp(outDir);
@@ -185,7 +188,7 @@ export async function measureUiTimeline(options: UiTimelineBenchOptions = {}): P
       }>(page, scrollToStart, {
         roomId,
         last: `Old message ${roomEvents - 1}`,
-        timeoutMs: 10 * 60_000,
+        timeoutMs: scrollTimeoutMs,
       });
       progress(`scrolled: ${JSON.stringify(scrolled)}`);
       const events = roomEvents.toLocaleString('en-US');
