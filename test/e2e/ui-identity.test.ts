@@ -24,8 +24,14 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // Failed loads are recorded with their URL (the console line for them has none).
+  page.on('response', (response) => {
+    if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
+  });
   page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      pageErrors.push(message.text());
+    }
   });
   await page.goto(`${inject('appUrl')}?test&node=uiidentity`);
   await page.getByRole('button', { name: 'New room' }).waitFor({ timeout: 60_000 });
