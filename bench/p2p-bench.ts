@@ -8,6 +8,8 @@
  *   timeline after the node's change notification (received, verified,
  *   persisted, shown). Both pages stamp `performance.timeOrigin + now()`, one
  *   wall clock on one machine. p50 and p99 of LATENCY_SAMPLES.
+ * - request round trip: GET /version from A's page to B's worker, back to
+ *   back; "spaced": the same with SPACING_MS between requests, as messages go.
  * - throughput: A sends THROUGHPUT_EVENTS messages in batches of 50 as fast as
  *   it can; events/s from the first send until B shows the last one.
  *
@@ -41,16 +43,30 @@ interface CarrierFigures {
   /** p50 of a bare request round trip (GET /version, answered by the other node's worker). */
   requestP50: number;
   requestP99: number;
+  /**
+   * The same request with 5 ms between them, as a conversation sends: the
+   * transport may prepare the next stream in the pause (spare-streams.ts).
+   */
+  spacedP50: number;
+  spacedP99: number;
 }
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
 }
 
-function summarize(latencies: number[], eventsPerSec: number, requests: number[]): CarrierFigures {
+function summarize(
+  latencies: number[],
+  eventsPerSec: number,
+  requests: number[],
+  spaced: number[],
+): CarrierFigures {
   const sorted = [...latencies].sort((a, b) => a - b);
   const requestsSorted = [...requests].sort((a, b) => a - b);
+  const spacedSorted = [...spaced].sort((a, b) => a - b);
   return {
+    spacedP50: percentile(spacedSorted, 50),
+    spacedP99: percentile(spacedSorted, 99),
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     eventsPerSec,
@@ -60,6 +76,8 @@ function summarize(latencies: number[], eventsPerSec: number, requests: number[]
 }
 
 const VERSION_REQUEST = { method: 'GET', path: '/_matrix/federation/v1/version', headers: {} };
+/** The pause between spaced requests. */
+const SPACING_MS = 5;
 
 /** In-page: record when each message body first shows in the room's timeline. */
 const watchArrivals = (roomId: string) => `(async () => {
@@ -136,6 +154,18 @@ async function carrier(
       }
       return times;
     })()`)) as number[];
+    const spaced = (await a.evaluate(`(async () => {
+      const transport = window.__tidepoolTransport;
+      const times = [];
+      for (let i = 0; i < ${LATENCY_SAMPLES + 20}; i++) {
+        await new Promise((resolve) => setTimeout(resolve, ${SPACING_MS}));
+        const start = performance.now();
+        const response = await transport.request(${JSON.stringify(serverB)}, ${JSON.stringify(VERSION_REQUEST)});
+        if (response.status !== 200) throw new Error('version answered ' + response.status);
+        if (i >= 20) times.push(performance.now() - start);
+      }
+      return times;
+    })()`)) as number[];
     await b.evaluate(watchArrivals(roomId));
     const send = (body: string) => `(async () => {
       const at = performance.timeOrigin + performance.now();
@@ -164,7 +194,7 @@ async function carrier(
       return at;
     })()`)) as number;
     const last = (await b.evaluate(arrivalOf(`tp-${THROUGHPUT_EVENTS - 1}`))) as number;
-    return summarize(latencies, (THROUGHPUT_EVENTS * 1000) / (last - started), requests);
+    return summarize(latencies, (THROUGHPUT_EVENTS * 1000) / (last - started), requests, spaced);
   } finally {
     await Promise.all(pages.map((page) => page.close()));
   }
@@ -177,11 +207,18 @@ async function inMemory(): Promise<CarrierFigures> {
   const roomId = await a.node.createRoom({ preset: 'public_chat', name: 'bench' });
   await b.fed.joinRoom(roomId, [a.name]);
   const requests: number[] = [];
+  const spaced: number[] = [];
   const transport = network.transportFor(a.name);
   for (let i = 0; i < LATENCY_SAMPLES + 20; i++) {
     const start = performance.now();
     await transport.request(b.name, VERSION_REQUEST);
     if (i >= 20) requests.push(performance.now() - start);
+  }
+  for (let i = 0; i < LATENCY_SAMPLES + 20; i++) {
+    await new Promise((resolve) => setTimeout(resolve, SPACING_MS));
+    const start = performance.now();
+    await transport.request(b.name, VERSION_REQUEST);
+    if (i >= 20) spaced.push(performance.now() - start);
   }
   const arrivals = new Map<string, number>();
   let reading = Promise.resolve();
@@ -225,7 +262,7 @@ async function inMemory(): Promise<CarrierFigures> {
   }
   const last = await arrival(`tp-${THROUGHPUT_EVENTS - 1}`);
   for (const server of servers) await server.fed.close();
-  return summarize(latencies, (THROUGHPUT_EVENTS * 1000) / (last - started), requests);
+  return summarize(latencies, (THROUGHPUT_EVENTS * 1000) / (last - started), requests, spaced);
 }
 
 function goal(value: number, limit: number, higherIsBetter: boolean): string {
@@ -269,6 +306,18 @@ export async function measureP2p(): Promise<Figure[]> {
           value: f.requestP99,
           unit: 'ms',
           note: base ? '' : ratio(f.requestP99, memory.requestP99),
+        },
+        {
+          label: `${name}: spaced request p50`,
+          value: f.spacedP50,
+          unit: 'ms',
+          note: base ? '' : ratio(f.spacedP50, memory.spacedP50),
+        },
+        {
+          label: `${name}: spaced request p99`,
+          value: f.spacedP99,
+          unit: 'ms',
+          note: base ? '' : ratio(f.spacedP99, memory.spacedP99),
         },
         {
           label: `${name}: message latency p50`,

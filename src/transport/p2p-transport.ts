@@ -29,6 +29,7 @@ import { type LinkKind, linkKindOf, PeerDialer } from './peer-dialer.js';
 import { peerIdOfServerName, serverNameOfPeer } from './peer-names.js';
 import type { RelayInfo } from './relay-info.js';
 import { RelayLink, type RelayState } from './relay-link.js';
+import { SpareStreams } from './spare-streams.js';
 
 /** One peer as the network panel shows it. */
 export interface PeerStatus {
@@ -66,6 +67,8 @@ export interface P2pTransportOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** The pause before the one redial of a failed connection attempt. */
 const REDIAL_DELAY_MS = 250;
+/** How long opening a spare stream (spare-streams.ts) may take before it is given up. */
+const SPARE_OPEN_TIMEOUT_MS = 10_000;
 /** Streams of our protocol one connection may have open at once, each way. */
 const MAX_STREAMS = 256;
 
@@ -74,6 +77,15 @@ export class P2pTransport implements FederationTransport {
   private readonly dialer: PeerDialer;
   private readonly gatewayUsed = new Set<string>();
   private readonly timeoutMs: number;
+  private readonly spareStreams = new SpareStreams(
+    (connection, signal) =>
+      connection.newStream(FEDERATION_PROTOCOL, {
+        signal,
+        runOnLimitedConnection: true,
+        maxOutboundStreams: MAX_STREAMS,
+      }),
+    SPARE_OPEN_TIMEOUT_MS,
+  );
 
   constructor(private readonly options: P2pTransportOptions) {
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -121,15 +133,12 @@ export class P2pTransport implements FederationTransport {
       if (peer) {
         if (policy.isCut(peer)) throw new TransportUnreachableError(destination, 'the link is cut');
         const connection = await this.connect(peer, signal);
-        const stream = await connection.newStream(FEDERATION_PROTOCOL, {
-          signal,
-          runOnLimitedConnection: true,
-          maxOutboundStreams: MAX_STREAMS,
-          // Optimistic protocol select: the request goes with the protocol
-          // proposal instead of a round trip later (both ends are ours).
-          negotiateFully: false,
-        });
-        return await requestOverStream(stream, request, signal);
+        const stream = await this.spareStreams.take(connection, signal);
+        const response = await requestOverStream(stream, request, signal);
+        // After the caller has its response: opening a stream is ~2 ms of
+        // synchronous work here, which would otherwise delay the answer.
+        setTimeout(() => this.spareStreams.refill(connection), 0);
+        return response;
       }
       this.gatewayUsed.add(destination);
       const stream = await libp2p.dialProtocol(this.relayLink.relayPeer, FORWARD_PROTOCOL, {
