@@ -20,37 +20,22 @@
  * Both are wrapped with withRoomAcl where they are registered.
  */
 import { MatrixError } from '../../core/errors.js';
-import type { KeyLookup } from '../../core/event-signing.js';
-import type { EventId, RoomId } from '../../core/ids.js';
+import type { EventId } from '../../core/ids.js';
 import type { JsonObject } from '../../core/json.js';
-import type { Pdu } from '../../core/pdu.js';
 import { makeMembershipTemplate } from '../../node/membership/membership-template.js';
 import { readRoomSnapshot, sharedStateOf } from '../../node/membership/room-snapshot.js';
-import type { Store } from '../../store/store.js';
 import type { AuthenticatedRoute, RouteResponse } from '../server/route.js';
 import {
-  type ResidentNode,
+  type ResidentRoutesOptions,
   readMemberEvent,
   receiveMemberEvent,
   requireOriginUser,
   requireRoom,
+  SEND_MEMBER_EVENT_MAX_BODY_BYTES,
 } from './resident-checks.js';
 
 /** What the knock routes need. */
-export interface KnockRoutesOptions {
-  node: ResidentNode;
-  store: Store;
-  /** Event signature keys (KeyRing's `lookup`). */
-  keyLookup: KeyLookup;
-  /** Our server name, for `origin` in the template. */
-  serverName: () => string;
-  now: () => number;
-  /** Told about each knock send_knock newly accepted: relay it to the room's other servers. */
-  onAccepted?: (roomId: RoomId, eventId: EventId, pdu: Pdu, origin: string) => void;
-}
-
-/** send_knock bodies: one PDU (at most 64 KiB) with room to spare. */
-const SEND_KNOCK_MAX_BODY_BYTES = 128 * 1024;
+export type KnockRoutesOptions = ResidentRoutesOptions;
 
 /** make_knock and send_knock (v1). */
 export function knockRoutes(options: KnockRoutesOptions): AuthenticatedRoute[] {
@@ -95,7 +80,7 @@ export function knockRoutes(options: KnockRoutesOptions): AuthenticatedRoute[] {
     method: 'PUT',
     path: '/_matrix/federation/v1/send_knock/{roomId}/{eventId}',
     auth: 'x-matrix',
-    maxBodyBytes: SEND_KNOCK_MAX_BODY_BYTES,
+    maxBodyBytes: SEND_MEMBER_EVENT_MAX_BODY_BYTES,
     handle: async ({ origin, params, body }) => {
       const eventId = params.eventId! as EventId;
       const room = await requireRoom(store, params.roomId!);

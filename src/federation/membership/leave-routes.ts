@@ -17,36 +17,21 @@
  *
  * Both are wrapped with withRoomAcl where they are registered.
  */
-import type { KeyLookup } from '../../core/event-signing.js';
-import type { EventId, RoomId } from '../../core/ids.js';
+import type { EventId } from '../../core/ids.js';
 import type { JsonObject } from '../../core/json.js';
-import type { Pdu } from '../../core/pdu.js';
 import { makeMembershipTemplate } from '../../node/membership/membership-template.js';
-import type { Store } from '../../store/store.js';
 import type { AuthenticatedRoute } from '../server/route.js';
 import {
-  type ResidentNode,
+  type ResidentRoutesOptions,
   readMemberEvent,
   receiveMemberEvent,
   requireOriginUser,
   requireRoom,
+  SEND_MEMBER_EVENT_MAX_BODY_BYTES,
 } from './resident-checks.js';
 
 /** What the leave routes need. */
-export interface LeaveRoutesOptions {
-  node: ResidentNode;
-  store: Store;
-  /** Event signature keys (KeyRing's `lookup`). */
-  keyLookup: KeyLookup;
-  /** Our server name, for `origin` in the template. */
-  serverName: () => string;
-  now: () => number;
-  /** Told about each leave send_leave newly accepted: relay it to the room's other servers. */
-  onAccepted?: (roomId: RoomId, eventId: EventId, pdu: Pdu, origin: string) => void;
-}
-
-/** send_leave bodies: one PDU (at most 64 KiB) with room to spare. */
-const SEND_LEAVE_MAX_BODY_BYTES = 128 * 1024;
+export type LeaveRoutesOptions = ResidentRoutesOptions;
 
 /** make_leave and send_leave (v2). */
 export function leaveRoutes(options: LeaveRoutesOptions): AuthenticatedRoute[] {
@@ -77,7 +62,7 @@ export function leaveRoutes(options: LeaveRoutesOptions): AuthenticatedRoute[] {
     method: 'PUT',
     path: '/_matrix/federation/v2/send_leave/{roomId}/{eventId}',
     auth: 'x-matrix',
-    maxBodyBytes: SEND_LEAVE_MAX_BODY_BYTES,
+    maxBodyBytes: SEND_MEMBER_EVENT_MAX_BODY_BYTES,
     handle: async ({ origin, params, body }) => {
       const eventId = params.eventId! as EventId;
       const room = await requireRoom(store, params.roomId!);

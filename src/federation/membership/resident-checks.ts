@@ -26,6 +26,22 @@ export interface ResidentNode {
   receivePdus(origin: string, pdus: unknown[], options: ReceiveOptions): Promise<InboundReport>;
 }
 
+/** What the make and send routes of leaves and knocks need. */
+export interface ResidentRoutesOptions {
+  node: ResidentNode;
+  store: Store;
+  /** Event signature keys (KeyRing's `lookup`). */
+  keyLookup: KeyLookup;
+  /** Our server name, for `origin` in the template. */
+  serverName: () => string;
+  now: () => number;
+  /** Told about each event a send_* newly accepted: relay it to the room's other servers. */
+  onAccepted?: (roomId: RoomId, eventId: EventId, pdu: Pdu, origin: string) => void;
+}
+
+/** send_* bodies: one PDU (at most 64 KiB) with room to spare. */
+export const SEND_MEMBER_EVENT_MAX_BODY_BYTES = 128 * 1024;
+
 /** The room record; 404 M_NOT_FOUND when this node does not have the room. */
 export async function requireRoom(store: Store, roomId: string): Promise<RoomRecord> {
   const room = await store.read(['rooms'], (txn) => txn.rooms.get(roomId as RoomId));
