@@ -20,15 +20,13 @@
  * Both are wrapped with withRoomAcl where they are registered.
  */
 import { MatrixError } from '../../core/errors.js';
-import type { EventId } from '../../core/ids.js';
 import type { JsonObject } from '../../core/json.js';
-import { makeMembershipTemplate } from '../../node/membership/membership-template.js';
 import { readRoomSnapshot, sharedStateOf } from '../../node/membership/room-snapshot.js';
 import type { AuthenticatedRoute, RouteResponse } from '../server/route.js';
 import {
+  acceptMemberEvent,
+  memberTemplateAnswer,
   type ResidentRoutesOptions,
-  readMemberEvent,
-  receiveMemberEvent,
   requireOriginUser,
   requireRoom,
   SEND_MEMBER_EVENT_MAX_BODY_BYTES,
@@ -61,19 +59,7 @@ export function knockRoutes(options: KnockRoutesOptions): AuthenticatedRoute[] {
           },
         };
       }
-      const template = await makeMembershipTemplate(
-        store,
-        room.roomId,
-        userId,
-        'knock',
-        options.now(),
-      );
-      return {
-        body: {
-          room_version: template.roomVersion,
-          event: { ...template.event, origin: options.serverName() } as JsonObject,
-        },
-      };
+      return memberTemplateAnswer(options, room.roomId, userId, 'knock');
     },
   };
   const sendKnock: AuthenticatedRoute = {
@@ -82,11 +68,7 @@ export function knockRoutes(options: KnockRoutesOptions): AuthenticatedRoute[] {
     auth: 'x-matrix',
     maxBodyBytes: SEND_MEMBER_EVENT_MAX_BODY_BYTES,
     handle: async ({ origin, params, body }) => {
-      const eventId = params.eventId! as EventId;
-      const room = await requireRoom(store, params.roomId!);
-      const pdu = readMemberEvent(body, room, eventId, origin, 'knock');
-      const fresh = await receiveMemberEvent(options.node, origin, pdu, eventId, options.keyLookup);
-      if (fresh) options.onAccepted?.(room.roomId, eventId, pdu, origin);
+      const room = await acceptMemberEvent(options, origin, params, body, 'knock');
       const snapshot = await readRoomSnapshot(store, room.roomId);
       return {
         body: { knock_room_state: sharedStateOf(snapshot) as JsonObject[] },

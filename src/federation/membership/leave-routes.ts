@@ -17,14 +17,11 @@
  *
  * Both are wrapped with withRoomAcl where they are registered.
  */
-import type { EventId } from '../../core/ids.js';
-import type { JsonObject } from '../../core/json.js';
-import { makeMembershipTemplate } from '../../node/membership/membership-template.js';
 import type { AuthenticatedRoute } from '../server/route.js';
 import {
+  acceptMemberEvent,
+  memberTemplateAnswer,
   type ResidentRoutesOptions,
-  readMemberEvent,
-  receiveMemberEvent,
   requireOriginUser,
   requireRoom,
   SEND_MEMBER_EVENT_MAX_BODY_BYTES,
@@ -43,19 +40,7 @@ export function leaveRoutes(options: LeaveRoutesOptions): AuthenticatedRoute[] {
     handle: async ({ origin, params }) => {
       const userId = requireOriginUser(params.userId!, origin, 'ask to leave');
       await requireRoom(store, params.roomId!);
-      const template = await makeMembershipTemplate(
-        store,
-        params.roomId!,
-        userId,
-        'leave',
-        options.now(),
-      );
-      return {
-        body: {
-          room_version: template.roomVersion,
-          event: { ...template.event, origin: options.serverName() } as JsonObject,
-        },
-      };
+      return memberTemplateAnswer(options, params.roomId!, userId, 'leave');
     },
   };
   const sendLeave: AuthenticatedRoute = {
@@ -64,11 +49,7 @@ export function leaveRoutes(options: LeaveRoutesOptions): AuthenticatedRoute[] {
     auth: 'x-matrix',
     maxBodyBytes: SEND_MEMBER_EVENT_MAX_BODY_BYTES,
     handle: async ({ origin, params, body }) => {
-      const eventId = params.eventId! as EventId;
-      const room = await requireRoom(store, params.roomId!);
-      const pdu = readMemberEvent(body, room, eventId, origin, 'leave');
-      const fresh = await receiveMemberEvent(options.node, origin, pdu, eventId, options.keyLookup);
-      if (fresh) options.onAccepted?.(room.roomId, eventId, pdu, origin);
+      await acceptMemberEvent(options, origin, params, body, 'leave');
       return { body: {} };
     },
   };

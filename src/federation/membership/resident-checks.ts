@@ -18,6 +18,7 @@ import type { Pdu } from '../../core/pdu.js';
 import { roomVersionRules } from '../../core/room-versions.js';
 import { validatePdu } from '../../core/validate-pdu.js';
 import type { InboundReport, ReceiveOptions } from '../../node/inbound/types.js';
+import { makeMembershipTemplate } from '../../node/membership/membership-template.js';
 import type { RoomRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 
@@ -119,4 +120,49 @@ export async function receiveMemberEvent(
   if (status === 'accepted') return true;
   if (status === 'duplicate') return false;
   throw new MatrixError('M_INVALID_PARAM', `${what} cannot be accepted: ${reason}`);
+}
+
+/**
+ * The make_* answer: a `membership` template for `userId` on the room's current
+ * heads and state, with our server as `origin`, and the room version.
+ */
+export async function memberTemplateAnswer(
+  options: ResidentRoutesOptions,
+  roomId: string,
+  userId: UserId,
+  membership: 'leave' | 'knock',
+): Promise<{ body: JsonObject }> {
+  const template = await makeMembershipTemplate(
+    options.store,
+    roomId,
+    userId,
+    membership,
+    options.now(),
+  );
+  return {
+    body: {
+      room_version: template.roomVersion,
+      event: { ...template.event, origin: options.serverName() } as JsonObject,
+    },
+  };
+}
+
+/**
+ * The send_* handling up to the answer: the body read as the sender's
+ * `membership` event with the path's event ID, put through the inbound
+ * checks, and handed to `onAccepted` when newly accepted.
+ */
+export async function acceptMemberEvent(
+  options: ResidentRoutesOptions,
+  origin: string,
+  params: Record<string, string | undefined>,
+  body: JsonObject | undefined,
+  membership: 'leave' | 'knock',
+): Promise<RoomRecord> {
+  const eventId = params.eventId! as EventId;
+  const room = await requireRoom(options.store, params.roomId!);
+  const pdu = readMemberEvent(body, room, eventId, origin, membership);
+  const fresh = await receiveMemberEvent(options.node, origin, pdu, eventId, options.keyLookup);
+  if (fresh) options.onAccepted?.(room.roomId, eventId, pdu, origin);
+  return room;
 }
