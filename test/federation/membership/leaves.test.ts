@@ -159,17 +159,20 @@ describe('make_leave refusals', () => {
     const pending = await pendingInvite(c, roomId, `@new:${b.name}`, now());
     await a.node.setState(roomId, 'm.room.server_acl', '', { allow: ['*'], deny: [c.name] });
     await settle();
+    // One at a time: a request started before the previous one is awaited could
+    // reject with no handler yet attached.
     const asks = [
-      c.fed.client.request(a.name, 'GET', makeLeavePath(roomId, c.user)),
-      c.fed.client.request(
-        a.name,
-        'PUT',
-        sendLeavePath(roomId, leave.eventId),
-        leave.pdu as JsonObject,
-      ),
+      () => c.fed.client.request(a.name, 'GET', makeLeavePath(roomId, c.user)),
+      () =>
+        c.fed.client.request(
+          a.name,
+          'PUT',
+          sendLeavePath(roomId, leave.eventId),
+          leave.pdu as JsonObject,
+        ),
     ];
     for (const ask of asks) {
-      const error = await remoteError(ask);
+      const error = await remoteError(ask());
       expect(error).toMatchObject({ httpStatus: 403, errcode: 'M_FORBIDDEN' });
       expect(error.message).toMatch(/server ACL/);
     }
