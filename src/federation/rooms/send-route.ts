@@ -10,9 +10,10 @@
  *   processed waits for it and gets the same answer;
  * - otherwise the PDUs go through `receivePdus` (with the key ring's lookup
  *   and a fetchMissing and gap fetcher asking the origin), then the answer `{pdus}` is stored
- *   in `txnIds` (its own write, after receivePdus committed) and sent; that
- *   write also forgets IDs older than `txnIdTtlMs` (24 h), so replays are
- *   recognised for a day and the store does not grow forever.
+ *   in `txnIds` (its own write, after receivePdus committed) and sent without
+ *   waiting for that write; the write also forgets IDs older than `txnIdTtlMs`
+ *   (24 h), so replays are recognised for a day and the store does not grow
+ *   forever.
  * - server ACLs: a PDU of a room whose current `m.room.server_acl` denies
  *   the origin answers `{error}` and is not processed; the rest of the
  *   transaction goes on (server-server API, "Server Access Control Lists");
@@ -73,25 +74,43 @@ export function sendRoute(options: SendRouteOptions): AuthenticatedRoute {
   const { node, store, keyLookup, now } = options;
   const inFlight = new Map<string, Promise<JsonObject>>();
 
-  async function process(origin: ServerName, txnId: string, txn: Transaction): Promise<JsonObject> {
-    const seen = await store.read(['txnIds'], (t) => t.txnIds.get(origin, txnId));
-    if (seen !== undefined) return seen.result;
-    const { allowed, denied } = await splitByAcl(store, origin, txn.pdus);
-    const fetchMissing = fetchMissingFrom(origin, options.fetch);
-    const fetchGap = gapFetcherFrom(origin, options.fetch);
-    const report = await node.receivePdus(origin, allowed, { keyLookup, fetchMissing, fetchGap });
-    const result = { pdus: { ...denied, ...report.pdus } } as unknown as JsonObject;
-    // Committed by receivePdus already; this write awaits nothing but IndexedDB.
-    // IDs past their lifetime go in the same write: no sender retries that long.
-    const receivedTs = now();
-    await store.write(['txnIds'], async (txn) => {
-      await pruneReceivedTxnIds(txn, receivedTs, options.txnIdTtlMs);
-      await txn.txnIds.put({ origin, txnId, result, receivedTs });
-    });
-    if (options.edus !== undefined && txn.edus.length > 0) {
-      await options.edus.receive(origin, txn.edus).catch(() => undefined);
-    }
-    return result;
+  /**
+   * Processes a transaction; `answer` settles as soon as its PDUs are
+   * committed and its EDUs taken, `done` once its ID is recorded too.
+   */
+  function process(
+    origin: ServerName,
+    txnId: string,
+    txn: Transaction,
+  ): { answer: Promise<JsonObject>; done: Promise<unknown> } {
+    let recorded: Promise<unknown> = Promise.resolve();
+    const answer = (async () => {
+      // Both reads at once: two round trips to IndexedDB cost a message's latency.
+      const [seen, { allowed, denied }] = await Promise.all([
+        store.read(['txnIds'], (t) => t.txnIds.get(origin, txnId)),
+        splitByAcl(store, origin, txn.pdus),
+      ]);
+      if (seen !== undefined) return seen.result;
+      const fetchMissing = fetchMissingFrom(origin, options.fetch);
+      const fetchGap = gapFetcherFrom(origin, options.fetch);
+      const report = await node.receivePdus(origin, allowed, { keyLookup, fetchMissing, fetchGap });
+      const result = { pdus: { ...denied, ...report.pdus } } as unknown as JsonObject;
+      // The PDUs are committed, so the answer need not wait for this write: if
+      // it is lost, a retry finds every event known and gets the same answer.
+      // IDs past their lifetime go in the same write: no sender retries that long.
+      const receivedTs = now();
+      recorded = store.write(['txnIds'], async (t) => {
+        await pruneReceivedTxnIds(t, receivedTs, options.txnIdTtlMs);
+        await t.txnIds.put({ origin, txnId, result, receivedTs });
+      });
+      recorded.catch(() => undefined);
+      if (options.edus !== undefined && txn.edus.length > 0) {
+        await options.edus.receive(origin, txn.edus).catch(() => undefined);
+      }
+      return result;
+    })();
+    const done = answer.then(() => recorded).catch(() => undefined);
+    return { answer, done };
   }
 
   return {
@@ -111,8 +130,12 @@ export function sendRoute(options: SendRouteOptions): AuthenticatedRoute {
       const key = JSON.stringify([origin, txnId]);
       let answer = inFlight.get(key);
       if (answer === undefined) {
-        answer = process(origin, txnId, transaction).finally(() => inFlight.delete(key));
+        const run = process(origin, txnId, transaction);
+        answer = run.answer;
+        // A duplicate shares this answer until the ID is on record, not only
+        // until the answer is ready, so it never runs the transaction again.
         inFlight.set(key, answer);
+        void run.done.then(() => inFlight.delete(key));
       }
       return { body: await answer };
     },
