@@ -13,6 +13,12 @@
  * is queued explicitly (`relayJoin`). Changes are handled one at a time, in
  * commit order, so each destination receives our events in the order we
  * sent them.
+ *
+ * Events the local user writes arrive with their PDUs (`onLocalEvents`,
+ * just before their `timeline` change), so they are queued without being read
+ * back from the store; the change path still catches our events that come in
+ * another way (an invite countersigned by the invitee's server is stored
+ * through the inbound checks).
  */
 import { serverNameOf } from '../core/identifiers.js';
 import type { EventId, RoomId, ServerName } from '../core/ids.js';
@@ -25,7 +31,7 @@ import type { OutboundEntry, OutboundQueue } from './outbound/outbound-queue.js'
 
 /** What the relay is built from. */
 export interface LocalEventRelayOptions {
-  node: Pick<TidepoolNode, 'subscribe' | 'unsubscribe' | 'members'>;
+  node: Pick<TidepoolNode, 'subscribe' | 'unsubscribe' | 'members' | 'onLocalEvents'>;
   store: Store;
   queue: Pick<OutboundQueue, 'enqueue' | 'enqueueAll'>;
   serverName: () => string;
@@ -37,6 +43,9 @@ export interface LocalEventRelayOptions {
 export class LocalEventRelay {
   private chain: Promise<void> = Promise.resolve();
   private subscription: number | undefined;
+  private stopLocal: (() => void) | undefined;
+  /** Events queued from `onLocalEvents` whose `timeline` change is still to come. */
+  private readonly announced = new Set<string>();
   /** Servers known to have an event already (the resident that answered our send_join). */
   private readonly holders = new Map<EventId, Set<string>>();
 
@@ -44,11 +53,17 @@ export class LocalEventRelay {
 
   /** Starts listening to the node. */
   async start(): Promise<void> {
+    this.stopLocal = this.options.node.onLocalEvents(({ roomId, events }) => {
+      for (const { eventId } of events) this.announced.add(eventId);
+      this.run(() => this.queueOurs(roomId, events));
+    });
     this.subscription = await this.options.node.subscribe((change) => this.onChange(change));
   }
 
   /** Stops listening; work already queued in memory still runs (see `idle`). */
   async stop(): Promise<void> {
+    this.stopLocal?.();
+    this.stopLocal = undefined;
     if (this.subscription !== undefined) await this.options.node.unsubscribe(this.subscription);
     this.subscription = undefined;
   }
@@ -90,7 +105,8 @@ export class LocalEventRelay {
 
   private onChange(change: NodeChange): void {
     if (change.kind !== 'timeline') return;
-    this.run(() => this.forward(change.roomId, change.eventIds));
+    const unheard = change.eventIds.filter((id) => !this.announced.delete(id));
+    if (unheard.length > 0) this.run(() => this.forward(change.roomId, unheard));
   }
 
   private run(task: () => Promise<void>): void {
@@ -105,18 +121,27 @@ export class LocalEventRelay {
     const ours = records.filter(
       (r) => r !== undefined && r.status === 'accepted' && serverNameOf(r.pdu.sender) === us,
     );
-    if (ours.length === 0) return;
+    await this.queueOurs(roomId, ours as { eventId: EventId; pdu: Pdu }[]);
+  }
+
+  /** Queues our accepted `events` of `roomId` for the room's other servers. */
+  private async queueOurs(
+    roomId: string,
+    events: readonly { eventId: EventId; pdu: Pdu }[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const us = this.options.serverName();
     const joined = await this.joinedServers(roomId);
     const entries: OutboundEntry[] = [];
-    for (const record of ours) {
-      const { pdu } = record!;
+    for (const { eventId, pdu } of events) {
       const targets = new Set<string>(joined);
       const target = pdu.type === 'm.room.member' ? serverNameOf(pdu.state_key ?? '') : undefined;
       if (target !== undefined) targets.add(target);
-      const held = this.holders.get(record!.eventId);
-      this.holders.delete(record!.eventId);
+      const held = this.holders.get(eventId);
+      this.holders.delete(eventId);
       const destinations = [...targets].filter((s) => s !== us && !held?.has(s)) as ServerName[];
-      entries.push({ destinations, message: { pdu: pdu as JsonObject } });
+      // Signed and committed: nothing changes this PDU any more, so the queue may hold it as is.
+      entries.push({ destinations, message: { pdu: pdu as unknown as JsonObject } });
     }
     // One store transaction for the whole change (a `sendMessages` batch).
     await this.options.queue.enqueueAll(entries);

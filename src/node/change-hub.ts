@@ -4,12 +4,46 @@
  * ever emitted after a commit; a listener that throws (or whose worker proxy
  * has gone) cannot stop the others from hearing.
  */
+import type { EventId, RoomId } from '../core/ids.js';
+import type { Pdu } from '../core/pdu.js';
 import type { NodeChange, NodeListener } from './api.js';
+
+/** Events the local user just committed to a room, in commit order. */
+export interface LocalEvents {
+  roomId: RoomId;
+  events: readonly { eventId: EventId; pdu: Pdu }[];
+}
+
+/** Hears the local user's events as they commit (in the node's own thread only). */
+export type LocalEventsListener = (committed: LocalEvents) => void;
 
 /** The listeners of one node. */
 export class ChangeHub {
   private readonly listeners = new Map<number, NodeListener>();
+  private readonly localListeners = new Set<LocalEventsListener>();
   private nextId = 1;
+
+  /**
+   * Adds a listener for the local user's committed events, with their PDUs:
+   * the federation queues them for other servers without reading them back
+   * from the store, which would cost a message a round trip to IndexedDB.
+   * Returns the function that removes it.
+   */
+  onLocalEvents(listener: LocalEventsListener): () => void {
+    this.localListeners.add(listener);
+    return () => this.localListeners.delete(listener);
+  }
+
+  /** Tells local-event listeners; called just before the commit's `emit`. */
+  emitLocalEvents(committed: LocalEvents): void {
+    for (const listener of [...this.localListeners]) {
+      try {
+        listener(committed);
+      } catch {
+        // One broken listener must not silence the rest.
+      }
+    }
+  }
 
   /** Adds `listener`; returns its ID. */
   subscribe(listener: NodeListener): number {
@@ -41,5 +75,6 @@ export class ChangeHub {
   /** Forgets every listener (the node is closing). */
   clear(): void {
     this.listeners.clear();
+    this.localListeners.clear();
   }
 }

@@ -21,7 +21,7 @@ import type {
   RoomSummary,
   TimelinePage,
 } from './api.js';
-import { ChangeHub } from './change-hub.js';
+import { ChangeHub, type LocalEventsListener } from './change-hub.js';
 import { memberContent, planRoom } from './create-room-drafts.js';
 import {
   createIdentity,
@@ -366,6 +366,15 @@ export class TidepoolNode implements NodeApi {
 
   async unsubscribe(id: number): Promise<void> {
     this.hub.unsubscribe(id);
+  }
+
+  /**
+   * In-process only (not part of NodeApi): hears each batch of the local
+   * user's events as it commits, with the PDUs, before the `timeline` change
+   * for it. Returns the function that stops it.
+   */
+  onLocalEvents(listener: LocalEventsListener): () => void {
+    return this.hub.onLocalEvents(listener);
   }
 
   /**
