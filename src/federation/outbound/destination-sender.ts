@@ -3,6 +3,11 @@
  * from the head of the queue, removed only after the receiver accepted it
  * (at-least-once). A failed batch stays pinned in memory and is resent as is,
  * with the same txnId, after a backoff; nothing behind it goes first.
+ *
+ * An accepted batch leaves the in-memory head at once and the next one goes
+ * while its removal is still being written: a lost removal (the tab closed)
+ * only means the batch is sent again, which the receiver recognises by its
+ * transaction and event IDs.
  */
 import type { ServerName } from '../../core/ids.js';
 import { isJsonObject, type JsonObject } from '../../core/json.js';
@@ -44,6 +49,8 @@ export class DestinationSender {
   private stopped = true;
   /** The head of the stored queue, so most batches are cut without a read. */
   private readonly head = new QueueHead(HEAD_CAP);
+  /** Removals of accepted batches still being written; a peek of the store waits for them. */
+  private removing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly destination: ServerName,
@@ -95,6 +102,7 @@ export class DestinationSender {
   /** Resolves when no send loop is running. */
   async idle(): Promise<void> {
     while (this.running !== undefined) await this.running;
+    await this.removing;
   }
 
   status(queued: number): DestinationStatus {
@@ -116,6 +124,7 @@ export class DestinationSender {
           this.dirty = false;
           let cut = this.head.cut();
           if ('unknown' in cut) {
+            await this.removing;
             const token = this.head.readStarted();
             const items = await store.read(['outbound'], (txn) =>
               txn.outbound.peek(this.destination, PEEK_LIMIT),
@@ -163,8 +172,16 @@ export class DestinationSender {
     }
     // Accepted or refused for good: either way it leaves the queue, and the
     // destination answered, so the backoff starts over.
-    await store.write(['outbound'], (txn) => txn.outbound.remove(batch.seqs));
-    this.head.removed(batch.seqs);
+    const seqs = batch.seqs;
+    const removal = store
+      .write(['outbound'], (txn) => txn.outbound.remove(seqs))
+      .catch((error: unknown) => {
+        // Still stored: read the queue again rather than trust the head.
+        this.head.forget();
+        if (!this.stopped) report({ type: 'store-error', destination, error });
+      });
+    this.removing = this.removing.then(() => removal);
+    this.head.removed(seqs);
     this.batch = undefined;
     this.failures = 0;
     const counts = { pdus: batch.pdus.length, edus: batch.edus.length };
