@@ -3,6 +3,7 @@ import { encodeBase64 } from '../../src/core/base64.js';
 import { publicKeyFromSeed } from '../../src/core/crypto/ed25519.js';
 import { verifyServerKeys } from '../../src/core/server-keys.js';
 import { verifyJson } from '../../src/core/signing.js';
+import { DEFAULT_RETRY_AFTER_FAILURE_MS } from '../../src/federation/keys/key-ring.js';
 import { OWN_KEYS_VALIDITY_MS } from '../../src/federation/keys/own-keys.js';
 import { deliveriesTo, rotate, testNetwork } from './helpers.js';
 
@@ -93,6 +94,26 @@ describe('key ring', () => {
     // The rotated-out key now verifies events up to its expired_ts only, and no requests.
     expect(await a.keyRing.lookup(b.name, oldKeyId, rotatedAt)).toBeDefined();
     expect(await a.keyRing.requestKeyLookup(b.name, oldKeyId)).toBeUndefined();
+  });
+
+  it('a failed fetch is tried again after a few seconds, not after the whole interval', async () => {
+    const { nodes, network, now, clock } = await testNetwork(2);
+    const [a, b] = nodes as [NonNullable<(typeof nodes)[0]>, NonNullable<(typeof nodes)[0]>];
+    const keyId = b.identity.signingKey.keyId;
+    network.setOffline(b.name);
+    expect(await a.keyRing.lookup(b.name, keyId, now())).toBeUndefined();
+    network.setOffline(b.name, false);
+    // Within the short wait: no new fetch, however many ask.
+    await clock.advance(DEFAULT_RETRY_AFTER_FAILURE_MS - 1);
+    expect(await a.keyRing.lookup(b.name, keyId, now())).toBeUndefined();
+    await clock.advance(1);
+    expect(await a.keyRing.lookup(b.name, keyId, now())).toEqual(pub(b.identity.signingKey.seed));
+    // After a success the full interval applies again.
+    expect(await a.keyRing.lookup(b.name, 'ed25519:unknown', now())).toBeUndefined();
+    await clock.advance(DEFAULT_RETRY_AFTER_FAILURE_MS);
+    const fetches = deliveriesTo(network, b.name, KEY_PATH);
+    expect(await a.keyRing.lookup(b.name, 'ed25519:unknown', now())).toBeUndefined();
+    expect(deliveriesTo(network, b.name, KEY_PATH)).toBe(fetches);
   });
 
   it('keys expire: valid_until_ts bounds events and requests, then a refetch renews them', async () => {

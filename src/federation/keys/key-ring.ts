@@ -40,6 +40,13 @@ export interface KeyRingOptions {
    * flood of requests naming unknown keys costs the server one fetch a minute.
    */
   minRefetchIntervalMs?: number;
+  /**
+   * After a fetch that found no keys (the server unreachable for a moment:
+   * a link still being set up, a restart), the least time before the next
+   * try, in place of minRefetchIntervalMs; default 5 s. One transient failure
+   * must not refuse every request from that server for a whole minute.
+   */
+  retryAfterFailureMs?: number;
   /** Validity of our own published key list; default OWN_KEYS_VALIDITY_MS. */
   ownKeysValidityMs?: number;
   /** Told why a fetch failed (for logs). */
@@ -48,6 +55,8 @@ export interface KeyRingOptions {
 
 /** Default for KeyRingOptions.minRefetchIntervalMs. */
 export const DEFAULT_MIN_REFETCH_INTERVAL_MS = 60_000;
+/** Default for KeyRingOptions.retryAfterFailureMs. */
+export const DEFAULT_RETRY_AFTER_FAILURE_MS = 5_000;
 
 /** Finds and caches servers' signing keys. */
 export class KeyRing {
@@ -98,7 +107,8 @@ export class KeyRing {
 
   /**
    * Fetches `server`'s keys unless a fetch is under way (then waits for it)
-   * or one started less than minRefetchIntervalMs ago (then does nothing).
+   * or one started less than minRefetchIntervalMs ago (then does nothing);
+   * after a failed fetch, retryAfterFailureMs is the wait instead.
    */
   refresh(server: string): Promise<void> {
     // A name that is not a server name cannot be fetched; do not even try.
@@ -110,7 +120,14 @@ export class KeyRing {
     const interval = this.options.minRefetchIntervalMs ?? DEFAULT_MIN_REFETCH_INTERVAL_MS;
     if (last !== undefined && now - last < interval) return Promise.resolve();
     this.lastAttempt.set(server, now);
-    const work = this.fetchFromAnySource(server).finally(() => this.refreshing.delete(server));
+    const work = this.fetchFromAnySource(server)
+      .then((found) => {
+        if (found) return;
+        const retryAfter = this.options.retryAfterFailureMs ?? DEFAULT_RETRY_AFTER_FAILURE_MS;
+        // Dated back, so the next try may start retryAfter from now.
+        this.lastAttempt.set(server, this.options.now() + retryAfter - interval);
+      })
+      .finally(() => this.refreshing.delete(server));
     this.refreshing.set(server, work);
     return work;
   }
@@ -154,10 +171,11 @@ export class KeyRing {
     return loading;
   }
 
-  private async fetchFromAnySource(server: string): Promise<void> {
+  /** Fetches and saves `server`'s keys from itself or a notary; false if none answered. */
+  private async fetchFromAnySource(server: string): Promise<boolean> {
     const reasons: string[] = [];
     const direct = await this.fetchDirectOnce(server);
-    if (direct.ok) return; // fetchDirectOnce saved it
+    if (direct.ok) return true; // fetchDirectOnce saved it
     reasons.push(direct.reason);
     for (const notary of this.options.notaries ?? []) {
       if (notary.serverName === server) continue;
@@ -168,10 +186,14 @@ export class KeyRing {
         (keyId) => this.notaryKey(notary, keyId),
         this.options.now(),
       );
-      if (result.ok) return this.save(server, result.fetched);
+      if (result.ok) {
+        await this.save(server, result.fetched);
+        return true;
+      }
       reasons.push(result.reason);
     }
     this.options.onFetchFailure?.(server, reasons);
+    return false;
   }
 
   /** One direct fetch per server at a time (the notary-key path shares it). */
