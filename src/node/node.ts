@@ -8,6 +8,7 @@
 import { InvalidInputError, MatrixError } from '../core/errors.js';
 import type { RoomId } from '../core/ids.js';
 import { isJsonObject, type JsonObject } from '../core/json.js';
+import { stateKeyOf } from '../core/pdu.js';
 import type { IdentityRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type {
@@ -375,6 +376,26 @@ export class TidepoolNode implements NodeApi {
    */
   onLocalEvents(listener: LocalEventsListener): () => void {
     return this.hub.onLocalEvents(listener);
+  }
+
+  /**
+   * In-process only: the content of the room's current state event of
+   * (type, state key), from the state held in memory, with the room's
+   * version; `content` is absent when there is no such event, and the whole
+   * answer undefined when this node does not have the room.
+   */
+  async currentStateContent(
+    roomId: string,
+    type: string,
+    stateKey = '',
+  ): Promise<{ roomVersion: string; content?: JsonObject } | undefined> {
+    const room = await this.caches.get(roomId as RoomId);
+    if (room === undefined) return undefined;
+    const id = room.state.get(stateKeyOf(type, stateKey));
+    const content = id === undefined ? undefined : room.events.get(id)?.content;
+    return content === undefined
+      ? { roomVersion: room.record.roomVersion }
+      : { roomVersion: room.record.roomVersion, content };
   }
 
   /**

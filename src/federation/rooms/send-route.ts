@@ -27,16 +27,15 @@
 import { MatrixError } from '../../core/errors.js';
 import { eventIdFor } from '../../core/event-hashes.js';
 import type { KeyLookup } from '../../core/event-signing.js';
-import type { RoomId, ServerName } from '../../core/ids.js';
+import type { ServerName } from '../../core/ids.js';
 import { isJsonObject, type JsonObject } from '../../core/json.js';
 import type { RoomVersionId } from '../../core/room-versions.js';
+import { serverAclAllows } from '../../core/server-acl.js';
 import type { InboundReport, ReceiveOptions } from '../../node/inbound/types.js';
-import { RoomReadsForFederation } from '../../node/room-reads-for-federation.js';
 import { pruneReceivedTxnIds } from '../../store/prune-txn-ids.js';
 import type { Store } from '../../store/store.js';
 import type { AuthenticatedRoute } from '../server/route.js';
 import { type FetchMissingOptions, fetchMissingFrom, gapFetcherFrom } from './fetch-missing.js';
-import { aclAllows } from './room-acl.js';
 
 /** Most PDUs in one transaction (spec). */
 export const MAX_TRANSACTION_PDUS = 50;
@@ -49,6 +48,11 @@ export const SEND_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export interface SendRouteOptions {
   node: {
     receivePdus(origin: string, pdus: unknown[], options: ReceiveOptions): Promise<InboundReport>;
+    /** A room's current state content, from memory (TidepoolNode.currentStateContent). */
+    currentStateContent(
+      roomId: string,
+      type: string,
+    ): Promise<{ roomVersion: string; content?: JsonObject } | undefined>;
   };
   store: Store;
   /** Key lookup for event signatures (KeyRing.lookup). */
@@ -88,7 +92,7 @@ export function sendRoute(options: SendRouteOptions): AuthenticatedRoute {
       // Both reads at once: two round trips to IndexedDB cost a message's latency.
       const [seen, { allowed, denied }] = await Promise.all([
         store.read(['txnIds'], (t) => t.txnIds.get(origin, txnId)),
-        splitByAcl(store, origin, txn.pdus),
+        splitByAcl(node, origin, txn.pdus),
       ]);
       if (seen !== undefined) return seen.result;
       const fetchMissing = fetchMissingFrom(origin, options.fetch);
@@ -171,7 +175,7 @@ function readTransaction(body: JsonObject | undefined): Transaction {
  * are left to `receivePdus` (which answers them itself).
  */
 async function splitByAcl(
-  store: Store,
+  node: SendRouteOptions['node'],
   origin: string,
   pdus: unknown[],
 ): Promise<{ allowed: unknown[]; denied: Record<string, { error: string }> }> {
@@ -185,11 +189,11 @@ async function splitByAcl(
       continue;
     }
     if (!rooms.has(roomId)) {
-      const reads = new RoomReadsForFederation(store, roomId as RoomId);
-      const room = await reads.room();
+      // The current state is in memory: no IndexedDB read on a message's path.
+      const acl = await node.currentStateContent(roomId, 'm.room.server_acl');
       rooms.set(
         roomId,
-        room && { allows: await aclAllows(reads, room, origin), roomVersion: room.roomVersion },
+        acl && { allows: serverAclAllows(acl.content, origin), roomVersion: acl.roomVersion },
       );
     }
     const room = rooms.get(roomId);
