@@ -99,7 +99,7 @@ export class TidepoolNode implements NodeApi {
     this.inbound = new InboundProcessor({
       store,
       lock: (roomId, fn) => this.writer.exclusive(roomId, fn),
-      invalidate: (roomId) => this.caches.invalidate(roomId),
+      invalidate: (roomId) => this.caches.refresh(roomId),
       hub: this.hub,
       localUser: () => this.userId,
     });

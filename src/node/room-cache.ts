@@ -30,12 +30,15 @@ export interface RoomCache {
 /** Lazily loaded RoomCaches, one per room. */
 export class RoomCaches {
   private readonly loaded = new Map<RoomId, Promise<RoomCache | undefined>>();
+  /** Loaded rooms whose record (not state) may be behind the store: see `refresh`. */
+  private readonly stale = new Set<RoomId>();
 
   constructor(private readonly store: Store) {}
 
   /** The room's cache, or undefined if this node has no such room. */
   get(roomId: RoomId): Promise<RoomCache | undefined> {
     let cache = this.loaded.get(roomId);
+    if (cache !== undefined && this.stale.has(roomId)) return this.refreshed(roomId, cache);
     if (cache === undefined) {
       cache = loadRoomCache(this.store, roomId);
       this.loaded.set(roomId, cache);
@@ -57,11 +60,38 @@ export class RoomCaches {
 
   /** Installs the cache of a room just created (its state is all in memory already). */
   install(cache: RoomCache): void {
+    this.stale.delete(cache.record.roomId);
     this.loaded.set(cache.record.roomId, Promise.resolve(cache));
+  }
+
+  /**
+   * Brings a loaded room's cache up to date after someone other than the
+   * local user wrote the room (inbound events). When the room's state group
+   * did not move (messages only), the state in memory is still right and
+   * only the record and head depth are read again: one small read instead of
+   * the whole state, on every incoming message's path. Lazily, like a load:
+   * the read happens when the room is next asked for.
+   */
+  refresh(roomId: RoomId): void {
+    if (this.loaded.has(roomId)) this.stale.add(roomId);
+  }
+
+  /** Replaces a stale room's cache promise with one that reads the record again. */
+  private refreshed(roomId: RoomId, old: Promise<RoomCache | undefined>) {
+    this.stale.delete(roomId);
+    const next = old.then((cache) =>
+      cache === undefined ? loadRoomCache(this.store, roomId) : reloadRoomCache(this.store, cache),
+    );
+    this.loaded.set(roomId, next);
+    // As in `get`: forget failures and unknown rooms, unless something newer came since.
+    const forget = () => this.loaded.get(roomId) === next && this.loaded.delete(roomId);
+    next.then((found) => found === undefined && forget(), forget);
+    return next;
   }
 
   /** Drops a room's cache: whoever writes the room other than the local user must call this. */
   invalidate(roomId: RoomId): void {
+    this.stale.delete(roomId);
     this.loaded.delete(roomId);
   }
 }
@@ -69,6 +99,22 @@ export class RoomCaches {
 /** The error for a room this node does not know. */
 export function notInRoom(roomId: string): MatrixError {
   return new MatrixError('M_NOT_FOUND', `You are not in a room with ID ${roomId}`);
+}
+
+/**
+ * `cache` with the room's record and head depth read again, if its state
+ * group is unchanged; otherwise the whole cache loaded again.
+ */
+async function reloadRoomCache(store: Store, cache: RoomCache): Promise<RoomCache | undefined> {
+  const roomId = cache.record.roomId;
+  const fresh = await store.read(['rooms', 'events'], async (txn) => {
+    const record = await txn.rooms.get(roomId);
+    if (record === undefined || record.stateGroup !== cache.record.stateGroup) return undefined;
+    const heads = await Promise.all(record.heads.map((id) => txn.events.get(id)));
+    return { record, depth: Math.max(0, ...heads.map((head) => head?.depth ?? 0)) };
+  });
+  if (fresh === undefined) return loadRoomCache(store, roomId);
+  return { ...cache, record: fresh.record, depth: fresh.depth };
 }
 
 /** Reads one room's record, current state and head depth in one read transaction. */

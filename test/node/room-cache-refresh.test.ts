@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { EventId } from '../../src/core/ids.js';
+import { newNode, text } from './helpers.js';
+import { join, keysOf, RemoteRoom, remoteServer } from './inbound/remote.js';
+
+const remote = remoteServer('remote.example', 7);
+const bob = '@bob:remote.example';
+const keyLookup = keysOf(remote);
+
+/**
+ * After inbound events the node's room state in memory is brought up to date
+ * (record and head depth read again when the state did not move, the whole
+ * state when it did): what the local user sends next must build on it.
+ */
+describe('room cache after inbound events', () => {
+  async function setup() {
+    const t = await newNode();
+    const roomId = await t.node.createRoom({ preset: 'public_chat', roomVersion: '12' });
+    const room = new RemoteRoom(t.store, roomId, '12');
+    await room.syncHeads();
+    const bobJoin = await room.event(remote, {
+      type: 'm.room.member',
+      stateKey: bob,
+      sender: bob,
+      content: join,
+    });
+    await t.node.receivePdus('remote.example', [bobJoin.pdu], { keyLookup });
+    return { t, roomId, room };
+  }
+  const recordOf = (t: Awaited<ReturnType<typeof newNode>>, id: string) =>
+    t.store.read(['events'], (txn) => txn.events.get(id as EventId));
+
+  it('a local send after remote messages cites the newest and is one deeper', async () => {
+    const { t, roomId, room } = await setup();
+    // The cache is loaded before the messages arrive.
+    await t.node.sendMessage(roomId, text('before'));
+    await room.syncHeads();
+    let last = await room.event(remote, {
+      type: 'm.room.message',
+      sender: bob,
+      content: text('1'),
+    });
+    for (let i = 2; i <= 3; i++) {
+      await t.node.receivePdus('remote.example', [last.pdu], { keyLookup });
+      last = await room.event(remote, {
+        type: 'm.room.message',
+        sender: bob,
+        content: text(`${i}`),
+      });
+    }
+    await t.node.receivePdus('remote.example', [last.pdu], { keyLookup });
+    const mine = await recordOf(t, await t.node.sendMessage(roomId, text('after')));
+    expect(mine!.pdu.prev_events).toEqual([last.eventId]);
+    expect(mine!.pdu.depth).toBe((last.pdu.depth as number) + 1);
+  });
+
+  it('a remote state change is seen in the state the node shows and builds on', async () => {
+    const { t, roomId, room } = await setup();
+    await t.node.setPowerLevel(roomId, bob, 100);
+    await room.syncHeads();
+    expect((await t.node.roomState(roomId)).topic).toBeUndefined();
+    const topic = await room.event(remote, {
+      type: 'm.room.topic',
+      stateKey: '',
+      sender: bob,
+      content: { topic: 'From afar' },
+    });
+    await t.node.receivePdus('remote.example', [topic.pdu], { keyLookup });
+    expect((await t.node.roomState(roomId)).topic).toBe('From afar');
+    const mine = await recordOf(t, await t.node.sendMessage(roomId, text('seen it')));
+    expect(mine!.pdu.prev_events).toEqual([topic.eventId]);
+    expect(mine!.pdu.auth_events).not.toContain(topic.eventId);
+  });
+});
