@@ -14,11 +14,11 @@
  * commit order, so each destination receives our events in the order we
  * sent them.
  *
- * Events the local user writes arrive with their PDUs (`onLocalEvents`,
- * just before their `timeline` change), so they are queued without being read
- * back from the store; the change path still catches our events that come in
- * another way (an invite countersigned by the invitee's server is stored
- * through the inbound checks).
+ * Committed events arrive with their PDUs (`onCommittedEvents`, just before
+ * their `timeline` change), so ours are queued without being read back from
+ * the store and the others are passed over without a read; the change path
+ * still catches events stored in other ways (a room joined through
+ * send_join), reading them to see whose they are.
  */
 import { serverNameOf } from '../core/identifiers.js';
 import type { EventId, RoomId, ServerName } from '../core/ids.js';
@@ -31,7 +31,7 @@ import type { OutboundEntry, OutboundQueue } from './outbound/outbound-queue.js'
 
 /** What the relay is built from. */
 export interface LocalEventRelayOptions {
-  node: Pick<TidepoolNode, 'subscribe' | 'unsubscribe' | 'members' | 'onLocalEvents'>;
+  node: Pick<TidepoolNode, 'subscribe' | 'unsubscribe' | 'members' | 'onCommittedEvents'>;
   store: Store;
   queue: Pick<OutboundQueue, 'enqueue' | 'enqueueAll'>;
   serverName: () => string;
@@ -43,8 +43,8 @@ export interface LocalEventRelayOptions {
 export class LocalEventRelay {
   private chain: Promise<void> = Promise.resolve();
   private subscription: number | undefined;
-  private stopLocal: (() => void) | undefined;
-  /** Events queued from `onLocalEvents` whose `timeline` change is still to come. */
+  private stopCommitted: (() => void) | undefined;
+  /** Events heard from `onCommittedEvents` whose `timeline` change is still to come. */
   private readonly announced = new Set<string>();
   /** Servers known to have an event already (the resident that answered our send_join). */
   private readonly holders = new Map<EventId, Set<string>>();
@@ -53,17 +53,19 @@ export class LocalEventRelay {
 
   /** Starts listening to the node. */
   async start(): Promise<void> {
-    this.stopLocal = this.options.node.onLocalEvents(({ roomId, events }) => {
+    this.stopCommitted = this.options.node.onCommittedEvents(({ roomId, events }) => {
       for (const { eventId } of events) this.announced.add(eventId);
-      this.run(() => this.queueOurs(roomId, events));
+      const us = this.options.serverName();
+      const ours = events.filter((e) => serverNameOf(e.pdu.sender) === us);
+      if (ours.length > 0) this.run(() => this.queueOurs(roomId, ours));
     });
     this.subscription = await this.options.node.subscribe((change) => this.onChange(change));
   }
 
   /** Stops listening; work already queued in memory still runs (see `idle`). */
   async stop(): Promise<void> {
-    this.stopLocal?.();
-    this.stopLocal = undefined;
+    this.stopCommitted?.();
+    this.stopCommitted = undefined;
     if (this.subscription !== undefined) await this.options.node.unsubscribe(this.subscription);
     this.subscription = undefined;
   }

@@ -8,35 +8,36 @@ import type { EventId, RoomId } from '../core/ids.js';
 import type { Pdu } from '../core/pdu.js';
 import type { NodeChange, NodeListener } from './api.js';
 
-/** Events the local user just committed to a room, in commit order. */
-export interface LocalEvents {
+/** Accepted events just committed to a room, with their PDUs, in commit order. */
+export interface CommittedEvents {
   roomId: RoomId;
   events: readonly { eventId: EventId; pdu: Pdu }[];
 }
 
-/** Hears the local user's events as they commit (in the node's own thread only). */
-export type LocalEventsListener = (committed: LocalEvents) => void;
+/** Hears accepted events as they commit (in the node's own thread only). */
+export type CommittedEventsListener = (committed: CommittedEvents) => void;
 
 /** The listeners of one node. */
 export class ChangeHub {
   private readonly listeners = new Map<number, NodeListener>();
-  private readonly localListeners = new Set<LocalEventsListener>();
+  private readonly committedListeners = new Set<CommittedEventsListener>();
   private nextId = 1;
 
   /**
-   * Adds a listener for the local user's committed events, with their PDUs:
-   * the federation queues them for other servers without reading them back
-   * from the store, which would cost a message a round trip to IndexedDB.
+   * Adds a listener for accepted events as they commit, with their PDUs
+   * (the local user's, and those that came in from other servers): the
+   * federation queues ours for other servers without reading them back from
+   * the store, which would cost each message a round trip to IndexedDB.
    * Returns the function that removes it.
    */
-  onLocalEvents(listener: LocalEventsListener): () => void {
-    this.localListeners.add(listener);
-    return () => this.localListeners.delete(listener);
+  onCommittedEvents(listener: CommittedEventsListener): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
   }
 
-  /** Tells local-event listeners; called just before the commit's `emit`. */
-  emitLocalEvents(committed: LocalEvents): void {
-    for (const listener of [...this.localListeners]) {
+  /** Tells committed-event listeners; called just before the commit's `emit`. */
+  emitCommittedEvents(committed: CommittedEvents): void {
+    for (const listener of [...this.committedListeners]) {
       try {
         listener(committed);
       } catch {
@@ -75,6 +76,6 @@ export class ChangeHub {
   /** Forgets every listener (the node is closing). */
   clear(): void {
     this.listeners.clear();
-    this.localListeners.clear();
+    this.committedListeners.clear();
   }
 }

@@ -128,7 +128,7 @@ export class LocalWriter {
     ];
     if (batch.state.changes.size > 0) changes.push({ kind: 'state', roomId: batch.roomId });
     changes.push({ kind: 'rooms' });
-    this.context.hub.emitLocalEvents({ roomId: batch.roomId, events: batch.events });
+    this.context.hub.emitCommittedEvents({ roomId: batch.roomId, events: batch.events });
     this.context.hub.emit(changes);
   }
 }

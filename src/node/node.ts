@@ -22,7 +22,7 @@ import type {
   RoomSummary,
   TimelinePage,
 } from './api.js';
-import { ChangeHub, type LocalEventsListener } from './change-hub.js';
+import { ChangeHub, type CommittedEventsListener } from './change-hub.js';
 import { memberContent, planRoom } from './create-room-drafts.js';
 import {
   createIdentity,
@@ -370,12 +370,13 @@ export class TidepoolNode implements NodeApi {
   }
 
   /**
-   * In-process only (not part of NodeApi): hears each batch of the local
-   * user's events as it commits, with the PDUs, before the `timeline` change
+   * In-process only (not part of NodeApi): hears each batch of accepted
+   * events as it commits (the local user's sends; inbound batches where the
+   * inbound path reports them), with the PDUs, before the `timeline` change
    * for it. Returns the function that stops it.
    */
-  onLocalEvents(listener: LocalEventsListener): () => void {
-    return this.hub.onLocalEvents(listener);
+  onCommittedEvents(listener: CommittedEventsListener): () => void {
+    return this.hub.onCommittedEvents(listener);
   }
 
   /**

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { EventId, RoomId } from '../../src/core/ids.js';
 import type { Pdu } from '../../src/core/pdu.js';
 import type { NodeChange } from '../../src/node/api.js';
-import { ChangeHub, type LocalEvents } from '../../src/node/change-hub.js';
+import { ChangeHub, type CommittedEvents } from '../../src/node/change-hub.js';
 
-const committed: LocalEvents = {
+const committed: CommittedEvents = {
   roomId: '!r:example.org' as RoomId,
   events: [{ eventId: '$a' as EventId, pdu: { type: 'm.room.message' } as unknown as Pdu }],
 };
@@ -27,14 +27,14 @@ describe('ChangeHub', () => {
 
   it('hands local events to their listeners, past one that throws, until removed', () => {
     const hub = new ChangeHub();
-    const heard: LocalEvents[] = [];
-    hub.onLocalEvents(() => {
+    const heard: CommittedEvents[] = [];
+    hub.onCommittedEvents(() => {
       throw new Error('broken listener');
     });
-    const stop = hub.onLocalEvents((events) => heard.push(events));
-    hub.emitLocalEvents(committed);
+    const stop = hub.onCommittedEvents((events) => heard.push(events));
+    hub.emitCommittedEvents(committed);
     stop();
-    hub.emitLocalEvents(committed);
+    hub.emitCommittedEvents(committed);
     expect(heard).toEqual([committed]);
   });
 
@@ -42,10 +42,10 @@ describe('ChangeHub', () => {
     const hub = new ChangeHub();
     const heard: string[] = [];
     hub.subscribe((change) => heard.push(change.kind));
-    hub.onLocalEvents(() => heard.push('local'));
+    hub.onCommittedEvents(() => heard.push('local'));
     hub.clear();
     hub.emit([{ kind: 'rooms' }]);
-    hub.emitLocalEvents(committed);
+    hub.emitCommittedEvents(committed);
     expect(heard).toEqual([]);
   });
 });

@@ -13,7 +13,9 @@ describe('LocalEventRelay', () => {
     const before = a.outbound.length;
 
     const heard: EventId[] = [];
-    const stop = a.node.onLocalEvents(({ events }) => heard.push(...events.map((e) => e.eventId)));
+    const stop = a.node.onCommittedEvents(({ events }) =>
+      heard.push(...events.map((e) => e.eventId)),
+    );
     const batch = await a.node.sendMessages(roomId, [
       { msgtype: 'm.text', body: 'one' },
       { msgtype: 'm.text', body: 'two' },
