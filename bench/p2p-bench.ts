@@ -83,12 +83,16 @@ const SPACING_MS = 5;
 const watchArrivals = (roomId: string) => `(async () => {
   const api = window.__tidepool.api;
   const arrivals = new Map();
+  const waiters = new Map();
   window.__benchArrivals = arrivals;
+  window.__benchWaiters = waiters;
   const read = async () => {
     const page = await api.timeline(${JSON.stringify(roomId)}, { limit: 60 });
     const at = performance.timeOrigin + performance.now();
     for (const item of page.items) {
-      if (item.type === 'm.room.message' && !arrivals.has(item.content.body)) arrivals.set(item.content.body, at);
+      if (item.type !== 'm.room.message' || arrivals.has(item.content.body)) continue;
+      arrivals.set(item.content.body, at);
+      waiters.get(item.content.body)?.(at);
     }
   };
   let reading = Promise.resolve();
@@ -102,15 +106,22 @@ const watchArrivals = (roomId: string) => `(async () => {
   await api.subscribe(window.__tidepoolClient.proxy(listener));
 })()`;
 
-/** In-page on B: resolves with the arrival time of `body` (waits for it). */
+/**
+ * In-page on B: resolves with the arrival time of `body`, waiting for the
+ * watcher to see it (no polling: B's main thread also carries libp2p).
+ */
 const arrivalOf = (body: string) => `(async () => {
-  const deadline = performance.now() + 30000;
-  for (;;) {
-    const at = window.__benchArrivals.get(${JSON.stringify(body)});
-    if (at !== undefined) return at;
-    if (performance.now() > deadline) throw new Error('message ${body} never arrived');
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
+  const key = ${JSON.stringify(body)};
+  const seen = window.__benchArrivals.get(key);
+  if (seen !== undefined) return seen;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('message ' + key + ' never arrived')), 30000);
+    window.__benchWaiters.set(key, (at) => {
+      clearTimeout(timer);
+      window.__benchWaiters.delete(key);
+      resolve(at);
+    });
+  });
 })()`;
 
 async function carrier(
