@@ -305,19 +305,25 @@ export class TidepoolNode implements NodeApi {
   }
 
   async rooms(): Promise<RoomSummary[]> {
+    // Every read at once: IndexedDB runs read transactions side by side, and
+    // the room list is read again after every message.
+    const invites = this.invites();
+    invites.catch(() => undefined); // awaited below; a failed room read must not leave it unhandled
     const records = await this.store.read(['rooms'], (txn) => txn.rooms.all());
-    const summaries: RoomSummary[] = [];
-    for (const { roomId } of records) {
-      const room = await this.caches.get(roomId);
-      if (room !== undefined) summaries.push(await roomSummary(this.store, room, this.userId));
-    }
+    const read = await Promise.all(
+      records.map(async ({ roomId }) => {
+        const room = await this.caches.get(roomId);
+        return room === undefined ? undefined : roomSummary(this.store, room, this.userId);
+      }),
+    );
+    const summaries = read.filter((summary) => summary !== undefined);
     // Most recent activity first; the room ID breaks ties so the order is stable.
     summaries.sort(
       (a, b) =>
         (b.lastEvent?.streamOrder ?? 0) - (a.lastEvent?.streamOrder ?? 0) ||
         (a.roomId < b.roomId ? -1 : 1),
     );
-    return withInvites(summaries, await this.invites());
+    return withInvites(summaries, await invites);
   }
 
   async timeline(roomId: string, options: { from?: string; limit: number }): Promise<TimelinePage> {
