@@ -50,6 +50,9 @@ async function main(): Promise<void> {
     { label: 'CPU per message (both nodes)', value: path.cpuPerMessage, unit: 'ms' },
   ]);
 
+  const { measureEventGraphLayout } = await import('./event-graph-bench.js');
+  printSection('The event graph layout in Node (dagre)', await measureEventGraphLayout());
+
   if (process.env.TIDEPOOL_BENCH_BROWSER !== '0') {
     const { measureBrowserCrypto } = await import('./browser-crypto.js');
     const browser = await measureBrowserCrypto();
@@ -71,6 +74,11 @@ async function main(): Promise<void> {
     printSection(
       'The timeline in Chromium (virtualised)',
       await measureUiTimeline({ scrollTimeoutMs: 3 * 60_000 }),
+    );
+    const { measureEventGraphInChromium } = await import('./event-graph-bench.js');
+    printSection(
+      'The event graph in Chromium (node in its worker, layout in its own)',
+      await measureEventGraphInChromium(),
     );
   }
 }

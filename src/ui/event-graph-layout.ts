@@ -5,41 +5,26 @@
  * they come in, so two tabs with the same events draw the same picture.
  */
 import dagre from '@dagrejs/dagre';
+import {
+  type GraphLayout,
+  type LayoutEdge,
+  type LayoutInput,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  type Point,
+} from './event-graph-geometry.js';
 
-/** What the layout needs of an event. */
-export interface LayoutInput {
-  eventId: string;
-  depth: number;
-  prevEvents: readonly string[];
-}
+export {
+  boundNodes,
+  type GraphLayout,
+  LAYOUT_NODES_PER_LIMIT,
+  type LayoutEdge,
+  type LayoutInput,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  type Point,
+} from './event-graph-geometry.js';
 
-/** A point in the drawing, in CSS pixels. */
-export interface Point {
-  x: number;
-  y: number;
-}
-
-/** One edge, from a prev event to the event citing it, as a polyline. */
-export interface LayoutEdge {
-  from: string;
-  to: string;
-  points: Point[];
-}
-
-/** The drawing. */
-export interface GraphLayout {
-  /** Each event's centre. */
-  positions: Map<string, Point>;
-  edges: LayoutEdge[];
-  width: number;
-  height: number;
-  /** Events citing prev events that are not in the drawing (older than its window). */
-  dangling: string[];
-}
-
-/** The box drawn for each event. */
-export const NODE_WIDTH = 160;
-export const NODE_HEIGHT = 52;
 const MARGIN = 16;
 
 /** Lays out `nodes`; prev events not among them are left out (see `dangling`). */

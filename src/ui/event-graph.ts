@@ -9,18 +9,23 @@ import {
   type TemplateResult,
 } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { JsonObject } from '../core/json.js';
 import type { GraphNode, GraphReads, RoomGraph } from '../node/room-graph.js';
 import { coalesce } from './coalesce.js';
 import { errorText } from './errors.js';
-import { nodeAriaLabel, nodeLines } from './event-graph-labels.js';
 import {
+  boundNodes,
   type GraphLayout,
-  layoutGraph,
+  LAYOUT_NODES_PER_LIMIT,
   NODE_HEIGHT,
   NODE_WIDTH,
   type Point,
-} from './event-graph-layout.js';
+} from './event-graph-geometry.js';
+import { nodeAriaLabel, nodeLines } from './event-graph-labels.js';
+import { workerLayoutBackend } from './event-graph-layout-client.js';
+import { LayoutRunner } from './event-graph-layout-runner.js';
+import { stableShift } from './event-graph-shift.js';
 import { type NodeSession, SessionListener } from './node-session.js';
 import { sharedStyles } from './styles.js';
 import './event-json-panel.js';
@@ -35,11 +40,26 @@ interface Selection {
 }
 
 /**
+ * Event boxes first created per frame, so a new view does not create all of
+ * a 500-event room's boxes (some 3,000 SVG elements) in one task.
+ */
+const BOXES_PER_FRAME = 50;
+
+/** A graph as read, its layout, and how far the boxes' group is moved (event-graph-shift.ts). */
+interface Drawing {
+  graph: RoomGraph;
+  layout: GraphLayout;
+  shift: Point;
+}
+
+/**
  * `<tp-event-graph>`: the room's event DAG as SVG, oldest at the top, laid out
- * by dagre (event-graph-layout.ts): forks side by side, merges where branches
- * meet, state events filled, rejected / soft-failed / outlier events with a
- * distinct outline and a word, heads marked. Each event is a focusable button:
- * click or Enter shows its JSON. Re-reads (coalesced) on changes to the room.
+ * by dagre (event-graph-layout.ts) in a worker of its own, so the page stays
+ * responsive while a large room is laid out: forks side by side, merges where
+ * branches meet, state events filled, rejected / soft-failed / outlier events
+ * with a distinct outline and a word, heads marked. Each event is a focusable
+ * button: click or Enter shows its JSON. Re-reads (coalesced) on changes to
+ * the room; only the newest layout is drawn.
  */
 @customElement('tp-event-graph')
 export class EventGraph extends LitElement {
@@ -51,13 +71,25 @@ export class EventGraph extends LitElement {
   /** At most this many of the newest events are drawn. */
   @property({ type: Number }) limit = 500;
 
-  @state() private graph?: RoomGraph;
-  @state() private layout?: GraphLayout;
+  /** What is drawn: a graph and its layout, always from the same read. */
+  @state() private drawing?: Drawing;
+  /** The number of events being laid out now, if a layout runs. */
+  @state() private layingOut?: number;
+  /** How many of the newest events have boxes yet (see BOXES_PER_FRAME). */
+  @state() private boxes = 0;
+  #growing = false;
   @state() private error?: string;
   @state() private selected?: Selection;
   @query('.scroller') private scroller?: HTMLElement;
   #reading = 0;
+  /** What the newest layout asked for is of: the room, its events, their statuses, the heads. */
   #layoutKey = '';
+  /** The newest graph read, with its key: a layout finishing draws it if the keys match. */
+  #latest?: { key: string; graph: RoomGraph };
+  /** The key of what is drawn. */
+  #drawnKey = '';
+  readonly #layouts = new LayoutRunner(workerLayoutBackend);
+  #wasDisconnected = false;
   #scrollToEnd = false;
   #drag?: { x: number; y: number; left: number; top: number };
 
@@ -185,20 +217,51 @@ export class EventGraph extends LitElement {
     return this.session?.api;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Taken off the page and put back: the layout that ran was dropped.
+    if (this.#wasDisconnected) {
+      this.#wasDisconnected = false;
+      void this.load();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#wasDisconnected = true;
+    this.#layouts.close();
+    this.#layoutKey = '';
+    this.layingOut = undefined;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('roomId') || changed.has('session') || changed.has('limit')) {
-      this.graph = undefined;
-      this.layout = undefined;
+      // The old room's layout is not worth finishing.
+      this.#layouts.cancel();
+      this.drawing = undefined;
+      this.boxes = 0;
+      this.#drawnKey = '';
+      this.layingOut = undefined;
       this.selected = undefined;
       this.#layoutKey = '';
+      this.#latest = undefined;
       this.#scrollToEnd = true;
       void this.load();
     }
   }
 
   protected override updated(): void {
+    // More boxes next frame, newest first: the view opens at the bottom.
+    const total = this.drawing?.graph.nodes.length ?? 0;
+    if (this.boxes < total && !this.#growing) {
+      this.#growing = true;
+      requestAnimationFrame(() => {
+        this.#growing = false;
+        this.boxes = Math.min(this.boxes + BOXES_PER_FRAME, this.drawing?.graph.nodes.length ?? 0);
+      });
+    }
     // The newest events are at the bottom: show them first.
-    if (this.#scrollToEnd && this.layout && this.scroller) {
+    if (this.#scrollToEnd && this.drawing && this.scroller) {
       this.#scrollToEnd = false;
       this.scroller.scrollTop = this.scroller.scrollHeight;
     }
@@ -209,27 +272,64 @@ export class EventGraph extends LitElement {
     if (!api || !roomId) return;
     const reading = ++this.#reading;
     try {
-      const graph = await api.roomGraph(roomId, { limit: this.limit });
-      if (reading !== this.#reading) return;
+      const read = await api.roomGraph(roomId, { limit: this.limit });
+      if (reading !== this.#reading || roomId !== this.roomId) return;
+      // The layout's cost grows with the events drawn: bounded whatever the node adds.
+      const nodes = boundNodes(read.nodes, LAYOUT_NODES_PER_LIMIT * this.limit);
+      const graph = {
+        ...read,
+        nodes,
+        truncated: read.truncated || nodes.length < read.nodes.length,
+      };
       // Laying out is the costly part: only when the drawing would change.
-      const key = JSON.stringify([graph.heads, graph.nodes.map((n) => [n.eventId, n.status])]);
-      if (key !== this.#layoutKey) {
-        // Follow the newest events if the reader was looking at them.
-        const s = this.scroller;
-        if (s && s.scrollTop + s.clientHeight >= s.scrollHeight - 8) this.#scrollToEnd = true;
-        this.layout = layoutGraph(graph.nodes);
-        this.#layoutKey = key;
-      }
-      this.graph = graph;
+      const key = JSON.stringify([
+        roomId,
+        graph.heads,
+        graph.nodes.map((n) => [n.eventId, n.status]),
+      ]);
+      this.#latest = { key, graph };
       this.error = undefined;
+      if (key === this.#layoutKey) {
+        // Same drawing, fresher words (reasons); or the layout for it is still running.
+        if (this.drawing && this.#drawnKey === key) {
+          this.drawing = { ...this.drawing, graph };
+        }
+      } else {
+        this.#layoutKey = key;
+        void this.#lay(key, graph);
+      }
     } catch (error) {
       if (reading === this.#reading)
         this.error = `Could not read the event graph: ${errorText(error)}`;
     }
   }
 
+  /** Lays `graph` out in the worker; drawn only if no newer graph was asked for meanwhile. */
+  async #lay(key: string, graph: RoomGraph): Promise<void> {
+    this.layingOut = graph.nodes.length;
+    try {
+      const layout = await this.#layouts.run(graph.nodes);
+      // Stale: a newer layout was asked for (it will be drawn), or the room changed.
+      if (layout === undefined || key !== this.#layoutKey) return;
+      // Follow the newest events if the reader was looking at them.
+      const s = this.scroller;
+      if (s && s.scrollTop + s.clientHeight >= s.scrollHeight - 8) this.#scrollToEnd = true;
+      const latest = this.#latest?.key === key ? this.#latest.graph : graph;
+      this.drawing = { graph: latest, layout, shift: stableShift(this.drawing, layout) };
+      this.#drawnKey = key;
+      if (this.boxes === 0) this.boxes = Math.min(BOXES_PER_FRAME, latest.nodes.length);
+      this.layingOut = undefined;
+    } catch (error) {
+      if (key !== this.#layoutKey) return;
+      this.layingOut = undefined;
+      // Asked again on the next change; the error says why nothing new is drawn.
+      this.#layoutKey = '';
+      this.error = `Could not lay out the event graph: ${errorText(error)}`;
+    }
+  }
+
   override render(): TemplateResult {
-    const { graph, layout } = this;
+    const { drawing, layingOut } = this;
     return html`
       <div class="row">
         <tp-state-digest-badge .session=${this.session} .roomId=${this.roomId}></tp-state-digest-badge>
@@ -240,11 +340,13 @@ export class EventGraph extends LitElement {
       </p>
       ${this.error ? html`<p class="alert" role="alert">${this.error}</p>` : nothing}
       ${
-        graph && layout
-          ? this.renderGraph(graph, layout)
-          : this.error
-            ? nothing
-            : html`<p class="muted">Reading the event graph…</p>`
+        drawing
+          ? this.renderGraph(drawing)
+          : layingOut !== undefined
+            ? html`<p class="muted" role="status">${layingOutText(layingOut)}</p>`
+            : this.error
+              ? nothing
+              : html`<p class="muted" role="status">Reading the event graph…</p>`
       }
       ${
         this.selected
@@ -260,13 +362,13 @@ export class EventGraph extends LitElement {
     `;
   }
 
-  private renderGraph(graph: RoomGraph, layout: GraphLayout): TemplateResult {
+  private renderGraph({ graph, layout, shift }: Drawing): TemplateResult {
     const heads = new Set(graph.heads);
     const dangling = new Set(layout.dangling);
     const count = graph.nodes.length;
     return html`
       <p class="muted legend" role="status">
-        ${count} event${count === 1 ? '' : 's'}, ${graph.heads.length} head${graph.heads.length === 1 ? '' : 's'}${graph.truncated ? ` (the newest ${count}; older ones are not drawn)` : ''}
+        ${count} event${count === 1 ? '' : 's'}, ${graph.heads.length} head${graph.heads.length === 1 ? '' : 's'}${graph.truncated ? ` (the newest ${count}; older ones are not drawn)` : ''}${this.layingOut === undefined ? '' : `. ${layingOutText(this.layingOut)}`}
       </p>
       <div
         class="scroller"
@@ -287,8 +389,26 @@ export class EventGraph extends LitElement {
               <path d="M 0 0 L 10 5 L 0 10 z"></path>
             </marker>
           </defs>
-          ${layout.edges.map((e) => svg`<path class="edge" marker-end="url(#arrow)" d=${pathOf(e.points)}></path>`)}
-          ${graph.nodes.map((n) => this.renderNode(n, layout.positions.get(n.eventId), heads.has(n.eventId), dangling.has(n.eventId)))}
+          <g transform="translate(${shift.x} ${shift.y})">
+          ${repeat(
+            layout.edges,
+            (e) => `${e.from} ${e.to}`,
+            (e) =>
+              svg`<path class="edge" marker-end="url(#arrow)" d=${pathOf(e.points, shift)}></path>`,
+          )}
+          ${repeat(
+            graph.nodes.slice(Math.max(0, count - this.boxes)),
+            (n) => n.eventId,
+            (n) =>
+              this.renderNode(
+                n,
+                layout.positions.get(n.eventId),
+                heads.has(n.eventId),
+                dangling.has(n.eventId),
+                shift,
+              ),
+          )}
+          </g>
         </svg>
       </div>
     `;
@@ -299,6 +419,7 @@ export class EventGraph extends LitElement {
     at: Point | undefined,
     isHead: boolean,
     isDangling: boolean,
+    shift: Point,
   ): SVGTemplateResult | typeof nothing {
     if (at === undefined) return nothing;
     const [line1, line2, line3] = nodeLines(node, isHead);
@@ -309,10 +430,13 @@ export class EventGraph extends LitElement {
       isHead ? 'head' : '',
       this.selected?.eventId === node.eventId ? 'selected' : '',
     ].join(' ');
-    const left = at.x - NODE_WIDTH / 2;
-    const top = at.y - NODE_HEIGHT / 2;
+    // One transform per box: when a new layout moves every box, only it changes,
+    // and the browser need not lay each box's text out again.
+    const left = at.x - shift.x - NODE_WIDTH / 2;
+    const top = at.y - shift.y - NODE_HEIGHT / 2;
     return svg`<g
       class=${classes}
+      transform="translate(${left} ${top})"
       role="button"
       tabindex="0"
       data-event-id=${node.eventId}
@@ -321,11 +445,11 @@ export class EventGraph extends LitElement {
       @click=${() => this.select(node.eventId)}
       @keydown=${(e: KeyboardEvent) => this.keydown(e, node.eventId)}
     >
-      ${isDangling ? svg`<line class="dangling" x1=${at.x} y1=${top - 18} x2=${at.x} y2=${top}></line>` : nothing}
-      <rect x=${left} y=${top} width=${NODE_WIDTH} height=${NODE_HEIGHT} rx="8" ry="8"></rect>
-      <text x=${left + 8} y=${top + 15}>${line1}</text>
-      <text x=${left + 8} y=${top + 30}>${line2}</text>
-      ${line3 ? svg`<text class="mark" x=${left + 8} y=${top + 45}>${line3}</text>` : nothing}
+      ${isDangling ? svg`<line class="dangling" x1=${NODE_WIDTH / 2} y1="-18" x2=${NODE_WIDTH / 2} y2="0"></line>` : nothing}
+      <rect width=${NODE_WIDTH} height=${NODE_HEIGHT} rx="8" ry="8"></rect>
+      <text x="8" y="15">${line1}</text>
+      <text x="8" y="30">${line2}</text>
+      ${line3 ? svg`<text class="mark" x="8" y="45">${line3}</text>` : nothing}
       <title>${node.eventId}</title>
     </g>`;
   }
@@ -395,10 +519,18 @@ export class EventGraph extends LitElement {
   }
 }
 
-/** An SVG path through `points`. */
-function pathOf(points: readonly Point[]): string {
+/** "Laying out 500 events…". */
+function layingOutText(count: number): string {
+  return `Laying out ${count} event${count === 1 ? '' : 's'}…`;
+}
+
+/** An SVG path through `points`, less `shift`. */
+function pathOf(points: readonly Point[], shift: Point): string {
   return points
-    .map((p, i) => `${i === 0 ? 'M' : 'L'} ${p.x.toFixed(1)} ${p.y.toFixed(1)}`)
+    .map(
+      (p, i) =>
+        `${i === 0 ? 'M' : 'L'} ${(p.x - shift.x).toFixed(1)} ${(p.y - shift.y).toFixed(1)}`,
+    )
     .join(' ');
 }
 

@@ -4,7 +4,6 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { RoomSummary } from '../node/api.js';
 import { coalesce } from './coalesce.js';
 import type { CreateRoomDialog } from './create-room-dialog.js';
-import { previewText } from './describe-event.js';
 import { errorText } from './errors.js';
 import { roomLabel } from './format.js';
 import type { NodeRemoteApi } from './node-client.js';
@@ -14,10 +13,12 @@ import './create-room-dialog.js';
 import type { JoinRoomDialog } from './join-room-dialog.js';
 import './join-room-dialog.js';
 import type { RoomTarget } from './room-link.js';
+import { RoomListTyping } from './room-list-typing.js';
 
 /**
  * `<tp-room-list>`: the rooms of this node, newest activity first, with the last
- * message and the unread count. Fires `tp-select-room` (detail: room ID).
+ * message (or who is typing there now) and the unread count. Fires
+ * `tp-select-room` (detail: room ID).
  */
 @customElement('tp-room-list')
 export class RoomList extends LitElement {
@@ -40,6 +41,7 @@ export class RoomList extends LitElement {
   @query('tp-create-room-dialog') private createDialog?: CreateRoomDialog;
   @query('tp-join-room-dialog') private joinDialog?: JoinRoomDialog;
   #reading = 0;
+  readonly #typing = new RoomListTyping(this);
 
   constructor() {
     super();
@@ -107,6 +109,9 @@ export class RoomList extends LitElement {
         color: var(--tp-muted);
         font-size: 0.9rem;
       }
+      .preview.typing {
+        font-style: italic;
+      }
       .badge {
         grid-row: 1 / span 2;
         grid-column: 2;
@@ -145,6 +150,7 @@ export class RoomList extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('session')) void this.load();
+    this.#typing.follow(this.api, this.rooms ?? []);
   }
 
   private async load(): Promise<void> {
@@ -260,6 +266,7 @@ export class RoomList extends LitElement {
     const unread = room.unreadCount;
     const badge =
       unread > 0 ? html`<span class="badge" aria-label="${unread} unread">${unread}</span>` : '';
+    const preview = this.#typing.preview(room);
     return html`<li>
       <button
         type="button"
@@ -268,7 +275,7 @@ export class RoomList extends LitElement {
       >
         <span class="name">${label}</span>
         ${badge}
-        <span class="preview">${room.lastEvent ? previewText(room.lastEvent) : 'No messages yet'}</span>
+        <span class="preview ${preview.typing ? 'typing' : ''}">${preview.text}</span>
       </button>
     </li>`;
   }

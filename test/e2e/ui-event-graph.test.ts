@@ -13,7 +13,9 @@ import { type ChromiumSession, launchChromium, ROOT } from './helpers/browser.js
  * test/ui/event-graph-fixture.ts, served from source by Vite's dev server):
  * the graph forks while the nodes are partitioned, shows both heads after the
  * heal and one after the merge; the state digests differ while the nodes
- * disagree and match after; keyboard opens an event's JSON; 360 px works.
+ * disagree and match after; keyboard opens an event's JSON; 360 px works;
+ * a 500-event room is laid out in the layout worker, saying so meanwhile,
+ * and the newest layout is the one drawn.
  */
 
 const SHOTS = join(ROOT, 'test-results');
@@ -45,16 +47,19 @@ declare global {
   }
 }
 
-const graph = (node: 'a' | 'b'): Locator => page.locator(`tp-event-graph[data-node="${node}"]`);
+const graph = (node: 'a' | 'b' | 'fresh'): Locator =>
+  page.locator(`tp-event-graph[data-node="${node}"]`);
 const digest = (node: 'a' | 'b') => graph(node).getByTestId('state-digest').textContent();
 const heads = (node: 'a' | 'b') => graph(node).locator('g.node.head');
-const box = (node: 'a' | 'b', eventId: string) =>
+const box = (node: 'a' | 'b' | 'fresh', eventId: string) =>
   graph(node).locator(`g.node[data-event-id="${eventId}"]`);
 
-/** Where the box of `eventId` is drawn (SVG user units, stroke left out). */
+/** Where the box of `eventId` is drawn: its top left corner, in SVG user units. */
 async function rectOf(node: 'a' | 'b', eventId: string): Promise<{ x: number; y: number }> {
-  const rect = box(node, eventId).locator('rect');
-  return { x: Number(await rect.getAttribute('x')), y: Number(await rect.getAttribute('y')) };
+  const transform = (await box(node, eventId).getAttribute('transform')) ?? '';
+  const match = /^translate\((-?[\d.]+) (-?[\d.]+)\)$/.exec(transform);
+  if (!match) throw new Error(`box ${eventId} is not placed: transform="${transform}"`);
+  return { x: Number(match[1]), y: Number(match[2]) };
 }
 
 /** Runs `name(...args)` on the page's fixture context. */
@@ -128,8 +133,9 @@ afterAll(async () => {
 
 describe('the event graph view', () => {
   it('draws the room and the same digest on both nodes', async () => {
-    await expect.poll(() => heads('a').count()).toBe(1);
-    await expect.poll(() => heads('b').count()).toBe(1);
+    // The first layout waits for the layout worker to load (Vite compiles it on first use).
+    await expect.poll(() => heads('a').count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => heads('b').count(), { timeout: 60_000 }).toBe(1);
     expect(await digest('a')).toMatch(/^[A-Za-z0-9_-]{12}$/);
     await expect.poll(() => digest('b')).toBe(await digest('a'));
     // The create event is a state event, and says so in its name.
@@ -234,6 +240,31 @@ describe('the event graph view', () => {
       el.scrollLeft = el.scrollWidth;
     });
     expect(await scroller.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('lays out a 500-event room in its worker, says so meanwhile, and draws the newest layout', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // B is cut off, so only the graphs of A work while A's room grows.
+    await page.evaluate(() => window.graphCtx?.partition());
+    await call('floodA', '500');
+    await call('showFreshA');
+    const fresh = graph('fresh');
+    const status = fresh.getByRole('status').filter({ hasText: /Laying out \d+ events…$/ });
+    await status.waitFor({ timeout: 60_000 });
+    const laying = Number(/Laying out (\d+) events/.exec((await status.textContent()) ?? '')?.[1]);
+    expect(laying).toBeGreaterThanOrEqual(500);
+    // The room changes while it is laid out: the drawing that stays is the newest.
+    const last = await call('floodA', '3');
+    await expect
+      .poll(() => box('fresh', last).getAttribute('class'), { timeout: 60_000 })
+      .toContain('head');
+    await expect.poll(() => fresh.locator('g.node').count(), { timeout: 60_000 }).toBe(laying + 3);
+    expect(await fresh.locator('g.node.head').count()).toBe(1);
+    await expect.poll(() => status.count()).toBe(0);
+    expect(await fresh.getByRole('status').first().textContent()).toMatch(
+      new RegExp(`^\\s*${laying + 3} events, 1 head`),
+    );
     expect(pageErrors).toEqual([]);
   });
 });

@@ -51,18 +51,25 @@ export async function setUp() {
   await settle();
   await a.node.setPowerLevel(roomId, b.user, 50);
   await settle();
-  const elements = servers.map((server, i) => {
+  const sessions = servers.map((server) => {
     const session = new NodeSession(graphApi(server) as unknown as SessionApi);
     void session.start();
+    return session;
+  });
+  /** Puts a `<tp-event-graph>` of the room on `session` at the end of the page. */
+  const mount = (session: NodeSession, title: string, name: string) => {
     const heading = document.createElement('h2');
-    heading.textContent = `Node ${i === 0 ? 'A' : 'B'}`;
+    heading.textContent = title;
     const element = document.createElement('tp-event-graph') as EventGraph;
     element.session = session;
     element.roomId = roomId;
-    element.dataset.node = i === 0 ? 'a' : 'b';
+    element.dataset.node = name;
     document.body.append(heading, element);
     return element;
-  });
+  };
+  const elements = sessions.map((session, i) =>
+    mount(session, `Node ${i === 0 ? 'A' : 'B'}`, i === 0 ? 'a' : 'b'),
+  );
   return {
     roomId,
     elements,
@@ -79,6 +86,21 @@ export async function setUp() {
     topicA: (topic: string) => a.node.setTopic(roomId, topic),
     nameB: (name: string) => b.node.setName(roomId, name),
     kickB: () => a.node.kick(roomId, b.user, 'bye'),
+    /** A sends `count` messages in one batch; returns the last one's event ID. */
+    floodA: async (count: string) => {
+      const ids = await a.node.sendMessages(
+        roomId,
+        Array.from({ length: Number(count) }, (_, i) => ({
+          msgtype: 'm.text',
+          body: `flood ${i}`,
+        })),
+      );
+      return ids.at(-1);
+    },
+    /** A new graph of A's room (`data-node="fresh"`, up to 1,000 events), drawn from nothing. */
+    showFreshA: () => {
+      mount(sessions[0] as NodeSession, 'Node A again', 'fresh').limit = 1000;
+    },
     settle,
   };
 }
