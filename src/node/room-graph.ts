@@ -106,11 +106,13 @@ export async function roomGraph(
       }
     }
     offStream.sort((a, b) => a.depth - b.depth || (a.eventId < b.eventId ? -1 : 1));
+    // Nothing in the spec bounds prev_events: at most `limit` of these, the deepest.
+    const kept = offStream.slice(-limit);
     return {
       roomId: room.roomId,
-      nodes: [...offStream, ...records].map(graphNode),
+      nodes: [...kept, ...records].map(graphNode),
       heads: [...room.heads],
-      truncated: page.next !== undefined,
+      truncated: page.next !== undefined || kept.length < offStream.length,
     };
   });
 }

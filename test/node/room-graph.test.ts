@@ -217,3 +217,58 @@ describe('roomGraph with a rejected event', () => {
     expect(triples.map(([type, key]) => `${type}|${key}`)).toContain(`m.room.member|${bob}`);
   });
 });
+
+describe('roomGraph bounds the events without a stream order', () => {
+  it('keeps at most `limit` rejected events and says the graph is cut', async () => {
+    const remote = remoteServer('remote.example', 7);
+    const other = remoteServer('other.example', 9);
+    const keyLookup = keysOf(remote, other);
+    const t = await newNode();
+    const roomId = await t.node.createRoom({ preset: 'public_chat', roomVersion: '12' });
+    const room = new RemoteRoom(t.store, roomId, '12');
+    await room.syncHeads();
+    const bob = '@bob:remote.example';
+    const bobJoin = await room.event(remote, {
+      type: 'm.room.member',
+      stateKey: bob,
+      sender: bob,
+      content: join,
+    });
+    // Six strangers' messages side by side after bob's join: all fail auth...
+    const strangers = [];
+    for (let i = 0; i < 6; i++) {
+      strangers.push(
+        await room.event(other, {
+          type: 'm.room.message',
+          sender: '@carol:other.example',
+          content: text(`stranger ${i}`),
+          prev: [bobJoin.eventId as EventId],
+        }),
+      );
+    }
+    // ...and bob's next message cites all six: the graph would pull every one in.
+    const after = await room.event(remote, {
+      type: 'm.room.message',
+      sender: bob,
+      content: text('after'),
+      prev: strangers.map((s) => s.eventId as EventId),
+    });
+    const report = await t.node.receivePdus(
+      'remote.example',
+      [bobJoin.pdu, ...strangers.map((s) => s.pdu), after.pdu],
+      { keyLookup },
+    );
+    for (const s of strangers) expect(report.outcomes[s.eventId]?.status).toBe('rejected');
+    expect(report.outcomes[after.eventId]?.status).toBe('accepted');
+    const limit = 2;
+    const graph = await roomGraph(t.store, roomId, { limit });
+    const offStream = graph.nodes.filter((n) => n.streamOrder === undefined);
+    expect(offStream).toHaveLength(limit);
+    expect(graph.truncated).toBe(true);
+    const ids = new Set(strangers.map((s) => s.eventId as string));
+    expect(offStream.every((n) => ids.has(n.eventId) && n.status === 'rejected')).toBe(true);
+    const whole = await roomGraph(t.store, roomId, { limit: 50 });
+    expect(whole.nodes.filter((n) => n.streamOrder === undefined)).toHaveLength(6);
+    expect(whole.truncated).toBe(false);
+  });
+});
