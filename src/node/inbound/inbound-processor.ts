@@ -23,6 +23,7 @@ import { EventSource } from './event-source.js';
 import { fillGaps, type GapFill, gapRoots } from './gap-state.js';
 import { oldestStreamOrder } from './history-position.js';
 import { BatchJudge } from './judge.js';
+import { KnownEvents } from './known-events.js';
 import { RecentEvents } from './recent-events.js';
 import { sameState } from './state-plan.js';
 import type { InboundReport, ReceiveOptions } from './types.js';
@@ -47,6 +48,8 @@ export interface InboundContext {
 export class InboundProcessor {
   /** Events stored lately, so a second copy skips checks 1–3. */
   private readonly recent = new RecentEvents();
+  /** Records and states stored or read lately, so the next batch does not read them again. */
+  private readonly known = new KnownEvents();
   /** Unknown prev events of events placed through a gap: when they arrive, they are not heads. */
   private readonly gapPrevs = new Set<EventId>();
 
@@ -62,7 +65,9 @@ export class InboundProcessor {
         report.unkeyed.push({ index, error: 'PDU has no room_id' });
         return;
       }
-      byRoom.set(roomId, [...(byRoom.get(roomId) ?? []), { index, raw }]);
+      const items = byRoom.get(roomId);
+      if (items === undefined) byRoom.set(roomId, [{ index, raw }]);
+      else items.push({ index, raw });
     });
     // `origin` is the transaction's sender; each PDU is judged by its own signatures, not by who relayed it.
     void origin;
@@ -80,7 +85,7 @@ export class InboundProcessor {
     options: ReceiveOptions,
     report: InboundReport,
   ): Promise<void> {
-    const source = new EventSource(this.context.store, roomId);
+    const source = new EventSource(this.context.store, roomId, this.known);
     const room = await source.room();
     if (room === undefined) {
       for (const { index } of items) report.unkeyed.push({ index, error: 'not in this room' });
@@ -108,9 +113,11 @@ export class InboundProcessor {
     // One read: the batch's own IDs (duplicates), what they cite, the current state.
     const cited = early.flatMap((c) => [...c.pdu.prev_events, ...c.pdu.auth_events]);
     if (rules.createEventImpliedByRoomId) cited.push(`$${roomId.slice(1)}` as EventId);
+    const own = early.map((c) => c.eventId);
     const reading = source.prefetch(
-      [...early.map((c) => c.eventId), ...(cited as EventId[])],
+      [...own, ...(cited as EventId[])],
       room.stateGroup,
+      new Set(own),
     );
     const [admitted] = await Promise.all([Promise.all(started.map((s) => s.done)), reading]);
     const fresh = new Map<EventId, Candidate>();
@@ -178,8 +185,10 @@ export class InboundProcessor {
     if (historical) {
       write.historyBelow = (await oldestStreamOrder(this.context.store, roomId)) ?? 0;
     }
-    await writeInbound(this.context.store, write);
+    const written = await writeInbound(this.context.store, write);
     for (const v of judge.verdicts) this.recent.remember(v.candidate.eventId, v.candidate.pdu);
+    for (const record of written.records) this.known.rememberRecord(record);
+    this.known.rememberState(written.groupOf(write.roomState.group), write.roomState.state);
     for (const [id] of gaps.gapStates) {
       if (judge.verdict(id) === undefined) continue;
       for (const prev of fresh.get(id)!.pdu.prev_events as EventId[]) {

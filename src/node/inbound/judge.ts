@@ -122,8 +122,11 @@ export class BatchJudge {
     // 4. Auth against the event's own auth_events (all versions), else rejected.
     const own = await this.checkOwnAuthEvents(pdu, selection);
     if (own !== undefined) return reject(`by its auth events: ${own}`);
+    // checkAuth is a pure function of the event and a set of auth events (one
+    // per state key): a later check over the very same events has this answer.
+    const passed = this.ownAuthIds(pdu);
     // 5. Auth against the state before the event (all versions), else rejected.
-    const atEvent = await this.checkAgainst(pdu, before, selection);
+    const atEvent = await this.checkAgainst(pdu, before, selection, passed);
     if (atEvent !== undefined) return reject(`by the state before it: ${atEvent}`);
 
     const afterState =
@@ -149,7 +152,7 @@ export class BatchJudge {
         this.source.pdus.delete(eventId);
         return { error: `cannot resolve the current state: ${describe(cause)}` };
       }
-      const now = await this.checkAgainst(pdu, current, selection);
+      const now = await this.checkAgainst(pdu, current, selection, passed);
       if (now !== undefined) {
         return this.record({ candidate: c, status: 'soft_failed', reason: now, after });
       }
@@ -250,14 +253,28 @@ export class BatchJudge {
     );
   }
 
-  /** checkAuth against the events `state` holds for the selection (and the create event). */
+  /** The events check 4 gave checkAuth: the auth events, and the create event the v12 room ID names. */
+  private ownAuthIds(pdu: Pdu): ReadonlySet<EventId> {
+    const ids = new Set(pdu.auth_events as EventId[]);
+    if (this.rules.createEventImpliedByRoomId)
+      ids.add(`$${this.source.roomId.slice(1)}` as EventId);
+    return ids;
+  }
+
+  /**
+   * checkAuth against the events `state` holds for the selection (and the
+   * create event); allowed at once when they are exactly `passed`, the events
+   * the event already passed checkAuth with.
+   */
   private async checkAgainst(
     pdu: Pdu,
     state: Map<StateKey, EventId>,
     selection: readonly StateKey[],
+    passed: ReadonlySet<EventId>,
   ): Promise<string | undefined> {
     const keys = [CREATE_KEY, ...selection];
     const ids = [...new Set(keys.map((k) => state.get(k)).filter((id) => id !== undefined))];
+    if (ids.length === passed.size && ids.every((id) => passed.has(id))) return undefined;
     if (!this.source.loaded(ids)) await this.source.load(ids);
     const events = ids.map((id) => this.source.pdus.get(id)).filter((e) => e !== undefined);
     const result = checkAuth(pdu, events, this.rules.id);

@@ -30,6 +30,8 @@ export class StatePlan {
 
   /** The group for `target`: `base`'s own if equal, else a new delta over it. */
   derive(base: KnownState, target: Map<StateKey, EventId>): KnownState {
+    // A message after its one prev: the very same map, no need to compare every key.
+    if (target === base.state) return base;
     const delta = diff(base.state, target);
     if (Object.keys(delta).length === 0) return { state: target, group: base.group };
     this.groups.push({ base: base.group, delta });

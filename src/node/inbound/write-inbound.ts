@@ -39,13 +39,24 @@ export interface InboundWrite {
   historyBelow?: number;
 }
 
+/** What the write stored, known once it committed. */
+export interface InboundWritten {
+  /** The room record after the batch (unchanged for history). */
+  room: RoomRecord;
+  /** The record of each verdict, as stored. */
+  records: readonly EventRecord[];
+  /** The stored ID of a group reference of this batch's plan. */
+  groupOf: (ref: GroupRef) => StateGroupId;
+}
+
 const stores = ['events', 'counters', 'stateGroups', 'rooms'] as const;
 
-/** Writes `batch` in one transaction; resolves with the new room record after the commit. */
-export function writeInbound(store: Store, batch: InboundWrite): Promise<RoomRecord> {
+/** Writes `batch` in one transaction; resolves after the commit with what it stored. */
+export function writeInbound(store: Store, batch: InboundWrite): Promise<InboundWritten> {
   const { room, verdicts } = batch;
   return store.write(stores, async (txn) => {
     const ids: StateGroupId[] = [];
+    const records: EventRecord[] = [];
     const idOf = (ref: GroupRef): StateGroupId =>
       'stored' in ref ? ref.stored : ids[ref.planned]!;
     for (const group of batch.groups) {
@@ -77,6 +88,7 @@ export function writeInbound(store: Store, batch: InboundWrite): Promise<RoomRec
         record.streamOrder = order++;
         last = { eventId, streamOrder: record.streamOrder };
       }
+      records.push(record);
       const outlier = batch.upgrades?.get(eventId);
       if (outlier === undefined) writes.push(settle(txn.events.add(record)));
       else {
@@ -97,7 +109,7 @@ export function writeInbound(store: Store, batch: InboundWrite): Promise<RoomRec
     }
     if (history !== undefined) {
       await Promise.all(writes);
-      return room;
+      return { room, records, groupOf: idOf };
     }
     const record: RoomRecord = {
       ...room,
@@ -111,7 +123,7 @@ export function writeInbound(store: Store, batch: InboundWrite): Promise<RoomRec
     }
     writes.push(settle(txn.rooms.put(record)));
     await Promise.all(writes);
-    return record;
+    return { room: record, records, groupOf: idOf };
   });
 }
 
