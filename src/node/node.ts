@@ -99,7 +99,8 @@ export class TidepoolNode implements NodeApi {
     this.inbound = new InboundProcessor({
       store,
       lock: (roomId, fn) => this.writer.exclusive(roomId, fn),
-      invalidate: (roomId) => this.caches.refresh(roomId),
+      committed: (roomId, stateMoved) =>
+        stateMoved ? this.caches.invalidate(roomId) : this.caches.refresh(roomId),
       hub: this.hub,
       localUser: () => this.userId,
     });
@@ -327,7 +328,7 @@ export class TidepoolNode implements NodeApi {
   }
 
   async timeline(roomId: string, options: { from?: string; limit: number }): Promise<TimelinePage> {
-    const room = await this.caches.require(roomId);
+    const room = await this.caches.requireState(roomId);
     return readTimeline(this.store, room.record.roomId, options ?? {}, (user) =>
       displayNameOf(room, user),
     );
@@ -338,7 +339,7 @@ export class TidepoolNode implements NodeApi {
   }
 
   async members(roomId: string): Promise<MemberInfo[]> {
-    return memberList(await this.caches.require(roomId));
+    return memberList(await this.caches.requireState(roomId));
   }
 
   async markRead(roomId: string): Promise<void> {
@@ -396,7 +397,7 @@ export class TidepoolNode implements NodeApi {
     type: string,
     stateKey = '',
   ): Promise<{ roomVersion: string; content?: JsonObject } | undefined> {
-    const room = await this.caches.get(roomId as RoomId);
+    const room = await this.caches.getState(roomId as RoomId);
     if (room === undefined) return undefined;
     const id = room.state.get(stateKeyOf(type, stateKey));
     const content = id === undefined ? undefined : room.events.get(id)?.content;

@@ -51,6 +51,22 @@ export class RoomCaches {
     return cache;
   }
 
+  /**
+   * For readers of the state alone (names, members, state events, the room's
+   * ID and version): a cache whose record is stale (`refresh`) still has the
+   * right state, so it is given as is, with no read. Its record must not be used.
+   */
+  getState(roomId: RoomId): Promise<RoomCache | undefined> {
+    return this.loaded.get(roomId) ?? this.get(roomId);
+  }
+
+  /** `getState`, or MatrixError M_NOT_FOUND in words. */
+  async requireState(roomId: string): Promise<RoomCache> {
+    const cache = await this.getState(roomId as RoomId);
+    if (cache === undefined) throw notInRoom(roomId);
+    return cache;
+  }
+
   /** The room's cache, or MatrixError M_NOT_FOUND in words. */
   async require(roomId: string): Promise<RoomCache> {
     const cache = await this.get(roomId as RoomId);

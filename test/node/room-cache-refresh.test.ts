@@ -71,4 +71,26 @@ describe('room cache after inbound events', () => {
     expect(mine!.pdu.prev_events).toEqual([topic.eventId]);
     expect(mine!.pdu.auth_events).not.toContain(topic.eventId);
   });
+
+  it('inbound accepted events are heard with their PDUs before their timeline change', async () => {
+    const { t, roomId, room } = await setup();
+    await room.syncHeads();
+    const hello = await room.event(remote, {
+      type: 'm.room.message',
+      sender: bob,
+      content: text('hi'),
+    });
+    const heard: string[] = [];
+    t.node.onCommittedEvents(({ roomId: id, events }) => {
+      for (const e of events) heard.push(`committed ${id} ${e.eventId} ${e.pdu.sender}`);
+    });
+    await t.node.subscribe((change) => {
+      if (change.kind === 'timeline') heard.push(`timeline ${change.eventIds.join()}`);
+    });
+    await t.node.receivePdus('remote.example', [hello.pdu], { keyLookup });
+    expect(heard).toEqual([
+      `committed ${roomId} ${hello.eventId} ${bob}`,
+      `timeline ${hello.eventId}`,
+    ]);
+  });
 });

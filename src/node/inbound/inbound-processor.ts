@@ -37,8 +37,12 @@ export interface InboundContext {
   store: Store;
   /** Runs `fn` under the room's write lock (the one local sends take). */
   lock: <T>(roomId: string, fn: () => Promise<T>) => Promise<T>;
-  /** Drops the room's in-memory state after a commit. */
-  invalidate: (roomId: RoomId) => void;
+  /**
+   * Told after a commit, before listeners hear: the room's in-memory view is
+   * behind the store now; `stateMoved` says whether its current state changed
+   * too, or only its record (heads, stream position, unread count).
+   */
+  committed: (roomId: RoomId, stateMoved: boolean) => void;
   hub: ChangeHub;
   /** The local user: their own events never count as unread. */
   localUser: () => string;
@@ -196,18 +200,21 @@ export class InboundProcessor {
       }
     }
     // Committed: the in-memory state is stale now, then listeners hear.
-    this.context.invalidate(roomId);
+    const stateMoved = !historical && !sameState(startState, judge.current);
+    this.context.committed(roomId, stateMoved);
     const changes: NodeChange[] = [];
     if (accepted.length > 0) {
+      this.context.hub.emitCommittedEvents({
+        roomId,
+        events: accepted.map((v) => ({ eventId: v.candidate.eventId, pdu: v.candidate.pdu })),
+      });
       changes.push({
         kind: 'timeline',
         roomId,
         eventIds: accepted.map((v) => v.candidate.eventId),
       });
     }
-    if (!historical && !sameState(startState, judge.current)) {
-      changes.push({ kind: 'state', roomId });
-    }
+    if (stateMoved) changes.push({ kind: 'state', roomId });
     changes.push({ kind: 'rooms' });
     this.context.hub.emit(changes);
   }
