@@ -32,6 +32,8 @@ export class RoomCaches {
   private readonly loaded = new Map<RoomId, Promise<RoomCache | undefined>>();
   /** Loaded rooms whose record (not state) may be behind the store: see `refresh`. */
   private readonly stale = new Set<RoomId>();
+  /** While a stale record is read again: the cache before, whose state is right. */
+  private readonly stateValid = new Map<RoomId, Promise<RoomCache | undefined>>();
 
   constructor(private readonly store: Store) {}
 
@@ -57,7 +59,7 @@ export class RoomCaches {
    * right state, so it is given as is, with no read. Its record must not be used.
    */
   getState(roomId: RoomId): Promise<RoomCache | undefined> {
-    return this.loaded.get(roomId) ?? this.get(roomId);
+    return this.stateValid.get(roomId) ?? this.loaded.get(roomId) ?? this.get(roomId);
   }
 
   /** `getState`, or MatrixError M_NOT_FOUND in words. */
@@ -77,6 +79,7 @@ export class RoomCaches {
   /** Installs the cache of a room just created (its state is all in memory already). */
   install(cache: RoomCache): void {
     this.stale.delete(cache.record.roomId);
+    this.stateValid.delete(cache.record.roomId);
     this.loaded.set(cache.record.roomId, Promise.resolve(cache));
   }
 
@@ -95,6 +98,7 @@ export class RoomCaches {
   /** Replaces a stale room's cache promise with one that reads the record again. */
   private refreshed(roomId: RoomId, old: Promise<RoomCache | undefined>) {
     this.stale.delete(roomId);
+    this.stateValid.set(roomId, old);
     const next = old.then((cache) =>
       cache === undefined ? loadRoomCache(this.store, roomId) : reloadRoomCache(this.store, cache),
     );
@@ -102,12 +106,15 @@ export class RoomCaches {
     // As in `get`: forget failures and unknown rooms, unless something newer came since.
     const forget = () => this.loaded.get(roomId) === next && this.loaded.delete(roomId);
     next.then((found) => found === undefined && forget(), forget);
+    const settled = () => this.stateValid.get(roomId) === old && this.stateValid.delete(roomId);
+    next.then(settled, settled);
     return next;
   }
 
   /** Drops a room's cache: whoever writes the room other than the local user must call this. */
   invalidate(roomId: RoomId): void {
     this.stale.delete(roomId);
+    this.stateValid.delete(roomId);
     this.loaded.delete(roomId);
   }
 }
