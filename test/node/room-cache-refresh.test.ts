@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventId } from '../../src/core/ids.js';
 import { newNode, text } from './helpers.js';
-import { join, keysOf, RemoteRoom, remoteServer } from './inbound/remote.js';
+import { keysOf, remoteServer, roomWithRemoteMember } from './inbound/remote.js';
 
 const remote = remoteServer('remote.example', 7);
 const bob = '@bob:remote.example';
@@ -15,16 +15,7 @@ const keyLookup = keysOf(remote);
 describe('room cache after inbound events', () => {
   async function setup() {
     const t = await newNode();
-    const roomId = await t.node.createRoom({ preset: 'public_chat', roomVersion: '12' });
-    const room = new RemoteRoom(t.store, roomId, '12');
-    await room.syncHeads();
-    const bobJoin = await room.event(remote, {
-      type: 'm.room.member',
-      stateKey: bob,
-      sender: bob,
-      content: join,
-    });
-    await t.node.receivePdus('remote.example', [bobJoin.pdu], { keyLookup });
+    const { roomId, room } = await roomWithRemoteMember(t, remote, bob, '12', keyLookup);
     return { t, roomId, room };
   }
   const recordOf = (t: Awaited<ReturnType<typeof newNode>>, id: string) =>

@@ -16,7 +16,7 @@ import {
 import { currentStateTriples, stateDigest } from '../../src/node/state-digest.js';
 import { partitionable, type Server } from '../federation/convergence/helpers.js';
 import { newNode, text } from './helpers.js';
-import { join, keysOf, RemoteRoom, remoteServer } from './inbound/remote.js';
+import { join, keysOf, RemoteRoom, remoteServer, roomWithRemoteMember } from './inbound/remote.js';
 
 const graphOf = (s: Server, roomId: string) => roomGraph(s.store, roomId);
 const digestOf = (s: Server, roomId: string) => stateDigest(s.store, roomId);
@@ -224,16 +224,8 @@ describe('roomGraph bounds the events without a stream order', () => {
     const other = remoteServer('other.example', 9);
     const keyLookup = keysOf(remote, other);
     const t = await newNode();
-    const roomId = await t.node.createRoom({ preset: 'public_chat', roomVersion: '12' });
-    const room = new RemoteRoom(t.store, roomId, '12');
-    await room.syncHeads();
     const bob = '@bob:remote.example';
-    const bobJoin = await room.event(remote, {
-      type: 'm.room.member',
-      stateKey: bob,
-      sender: bob,
-      content: join,
-    });
+    const { roomId, room, joinEvent: bobJoin } = await roomWithRemoteMember(t, remote, bob);
     // Six strangers' messages side by side after bob's join: all fail auth...
     const strangers = [];
     for (let i = 0; i < 6; i++) {
@@ -255,7 +247,7 @@ describe('roomGraph bounds the events without a stream order', () => {
     });
     const report = await t.node.receivePdus(
       'remote.example',
-      [bobJoin.pdu, ...strangers.map((s) => s.pdu), after.pdu],
+      [...strangers.map((s) => s.pdu), after.pdu],
       { keyLookup },
     );
     for (const s of strangers) expect(report.outcomes[s.eventId]?.status).toBe('rejected');

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventId } from '../../../src/core/ids.js';
 import type { Store } from '../../../src/store/store.js';
 import { dumpAll, newNode, reopen, type TestNode, text } from '../helpers.js';
-import { type Built, join, keysOf, RemoteRoom, remoteServer } from './remote.js';
+import { type Built, keysOf, RemoteRoom, remoteServer, roomWithRemoteMember } from './remote.js';
 
 const remote = remoteServer('remote.example', 7);
 const other = remoteServer('other.example', 9);
@@ -17,16 +17,7 @@ const keyLookup = keysOf(remote, other);
 
 async function setup() {
   const t = await newNode();
-  const roomId = await t.node.createRoom({ preset: 'public_chat', roomVersion: '12' });
-  const room = new RemoteRoom(t.store, roomId, '12');
-  await room.syncHeads();
-  const bobJoin = await room.event(remote, {
-    type: 'm.room.member',
-    stateKey: bob,
-    sender: bob,
-    content: join,
-  });
-  await receive(t, [bobJoin]);
+  const { roomId, room } = await roomWithRemoteMember(t, remote, bob, '12', keyLookup);
   return { t, roomId, room };
 }
 

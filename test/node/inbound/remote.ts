@@ -11,6 +11,7 @@ import type { EventId } from '../../../src/core/ids.js';
 import type { JsonObject } from '../../../src/core/json.js';
 import { type Pdu, type StateKey, stateKeyOf, type UnsignedPdu } from '../../../src/core/pdu.js';
 import { roomVersionRules } from '../../../src/core/room-versions.js';
+import type { TidepoolNode } from '../../../src/node/node.js';
 import type { Store } from '../../../src/store/store.js';
 
 /** A remote server: name, signing key ID and seed. */
@@ -128,4 +129,28 @@ export const join = { membership: 'join' } as const;
 /** A signature by the wrong key, claiming `server`'s key ID. */
 export function forger(server: RemoteServer): RemoteServer {
   return { ...server, seed: new Uint8Array(32).fill(0xee) };
+}
+
+/**
+ * A public room created by the node in `t` (room version `version`) with
+ * `user` of `server` joined through a join received from `server`.
+ */
+export async function roomWithRemoteMember(
+  t: { node: TidepoolNode; store: Store },
+  server: RemoteServer,
+  user: string,
+  version: '10' | '11' | '12' = '12',
+  keyLookup: KeyLookup = keysOf(server),
+) {
+  const roomId = await t.node.createRoom({ preset: 'public_chat', roomVersion: version });
+  const room = new RemoteRoom(t.store, roomId, version);
+  await room.syncHeads();
+  const joinEvent = await room.event(server, {
+    type: 'm.room.member',
+    stateKey: user,
+    sender: user,
+    content: join,
+  });
+  const report = await t.node.receivePdus(server.name, [joinEvent.pdu], { keyLookup });
+  return { roomId, room, joinEvent, report };
 }
