@@ -14,16 +14,8 @@ import {
   type Point,
 } from './event-graph-geometry.js';
 
-export {
-  boundNodes,
-  type GraphLayout,
-  LAYOUT_NODES_PER_LIMIT,
-  type LayoutEdge,
-  type LayoutInput,
-  NODE_HEIGHT,
-  NODE_WIDTH,
-  type Point,
-} from './event-graph-geometry.js';
+// The drawing types and constants moved there; importers of this module keep working.
+export * from './event-graph-geometry.js';
 
 const MARGIN = 16;
 
