@@ -2,10 +2,9 @@ import type { TimelineItem } from '../node/api.js';
 import type { PreviousMember } from './describe-event.js';
 
 /**
- * The timeline's loaded items, oldest first (ascending stream order), and the
- * pages the node returns (newest first) merged into them. Pure functions: the
- * view keeps tens of thousands of items, so a merge costs a binary search per
- * page item, not a pass over the list.
+ * The timeline's held items, oldest first (ascending stream order), and the
+ * pages the node returns (newest first) merged into them. Pure functions; a
+ * merge costs a binary search per page item, not a pass over the list.
  */
 
 /** The first index in `items` whose stream order is ≥ `order`. */
@@ -75,16 +74,6 @@ export function changed(held: TimelineItem, item: TimelineItem): boolean {
   );
 }
 
-/** `older` (a page newest first, all older than `items`) put before `items`. */
-export function prependPage(
-  items: readonly TimelineItem[],
-  older: readonly TimelineItem[],
-): TimelineItem[] {
-  const first = items[0];
-  const fresh = first ? older.filter((i) => i.streamOrder < first.streamOrder) : older;
-  return [...fresh.toReversed(), ...items];
-}
-
 /** For each membership event, the member's content before it (among the loaded items). */
 export function previousMemberContents(
   items: readonly TimelineItem[],
@@ -97,4 +86,24 @@ export function previousMemberContents(
     current.set(item.stateKey, item.content);
   }
   return previous;
+}
+
+/**
+ * Adds to `known` what the held `items` tell of membership lines' previous
+ * contents, keeping what earlier items told (they may have been dropped
+ * since); at most `cap` entries, the oldest forgotten first.
+ */
+export function rememberPreviousMembers(
+  known: Map<string, PreviousMember>,
+  items: readonly TimelineItem[],
+  cap: number,
+): void {
+  for (const [eventId, previous] of previousMemberContents(items)) {
+    if (previous !== undefined || !known.has(eventId)) known.set(eventId, previous);
+  }
+  // A Map iterates in insertion order: the first keys are the oldest.
+  for (const eventId of known.keys()) {
+    if (known.size <= cap) break;
+    known.delete(eventId);
+  }
 }

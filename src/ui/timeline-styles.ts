@@ -1,7 +1,7 @@
 import { css } from 'lit';
 import { sharedStyles } from './styles.js';
 
-/** `<tp-timeline>`'s styles: a scroller over the virtualised items, a pill, a typing line. */
+/** `<tp-timeline>`'s styles: a scroller over the window's items, a pill, a typing line. */
 export const timelineStyles = [
   sharedStyles,
   css`
@@ -15,7 +15,9 @@ export const timelineStyles = [
       overflow-y: auto;
       overflow-x: hidden;
       min-height: 0;
-      overflow-anchor: none;
+      /* Our own code keeps the view over a change (timeline-anchor.ts); the browser keeps it
+         as items above it first render and take their real height (content-visibility). */
+      overflow-anchor: auto;
     }
     .scroller:focus-visible {
       outline: 2px solid var(--tp-focus);
@@ -34,12 +36,16 @@ export const timelineStyles = [
     .top p {
       margin: 0;
     }
-    lit-virtualizer {
-      width: 100%;
+    /* Normal flow: a change is measured before and after, so a prepend keeps the view exactly. */
+    .list {
+      display: block;
       padding-bottom: 0.5rem;
     }
-    tp-timeline-item {
-      width: 100%;
+    /* Items off screen skip style and layout until they come near it (a fast scroll passes
+       most of them by); until then they count as 3rem, then as their last rendered height. */
+    .list > tp-timeline-item {
+      content-visibility: auto;
+      contain-intrinsic-size: auto 3rem;
     }
     tp-timeline-item:focus-visible {
       outline: 2px solid var(--tp-focus);

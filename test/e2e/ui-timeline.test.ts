@@ -153,13 +153,16 @@ describe('a long room', () => {
     await page.screenshot({ path: join(SHOTS, 'ui-timeline-top.png') });
   });
 
-  it('keeps only a small number of the 2,000 messages in the DOM', async () => {
-    const counts = await run<{ shown: number; inDom: number }>(`
-      return { shown: timeline().shown.length, inDom: deep('tp-timeline-item').length };
+  it('keeps only a small window of the 2,000 messages, in memory and in the DOM', async () => {
+    const counts = await run<{ shown: number; inDom: number; first: string }>(`
+      const t = timeline();
+      const first = t.shown.find((item) => item.type === 'm.room.message');
+      return { shown: t.shown.length, inDom: deep('tp-timeline-item').length, first: first?.content.body };
     `);
-    expect(counts.shown).toBeGreaterThanOrEqual(MESSAGES);
+    expect(counts.first).toBe(label(0));
     expect(counts.inDom).toBeGreaterThan(0);
     expect(counts.inDom).toBeLessThan(150);
+    expect(counts.shown).toBeLessThan(MESSAGES / 4);
   });
 
   it('does not move when new messages arrive while scrolled up, and counts them', async () => {
@@ -211,6 +214,86 @@ describe('a long room', () => {
     await page.getByText('Seen by Bob and Carol').waitFor();
     await run(`timeline().typingUsers = []`);
     await expect.poll(() => page.getByText('Alice is typing…').count()).toBe(0);
+  });
+
+  it('scrolls up a long way and back down, reading dropped messages again in order', async () => {
+    const box = await page.locator('tp-timeline').boundingBox();
+    if (!box) throw new Error('no timeline on screen');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // Every item the timeline puts in, whenever it does.
+    await run(`
+      window.__rendered = new Set();
+      const list = timeline().shadowRoot.querySelector('.list');
+      const note = (e) => e.item && window.__rendered.add(e.item.content.body);
+      [...list.children].forEach(note);
+      window.__recorder = new MutationObserver((records) => {
+        for (const r of records) r.addedNodes.forEach(note);
+      });
+      window.__recorder.observe(list, { childList: true });
+    `);
+    /** The messages rendered now are in order, without gaps. */
+    const look = async () => {
+      const bodies = await run<string[]>(`
+        return deep('tp-timeline-item').map((e) => e.item.content.body).filter((b) => /^Message \\d{4}$/.test(b));
+      `);
+      const numbers = bodies.map((b) => Number(b.slice(8)));
+      for (let i = 1; i < numbers.length; i++) expect(numbers[i]).toBe((numbers[i - 1] ?? 0) + 1);
+    };
+    let deadline = Date.now() + 90_000;
+    while (!(await visible(label(0)))) {
+      if (Date.now() > deadline) throw new Error('the first message never came into view');
+      await page.mouse.wheel(0, -4000);
+      await page.waitForTimeout(80);
+      await look();
+    }
+    deadline = Date.now() + 90_000;
+    while (!(await visible('At the bottom'))) {
+      if (Date.now() > deadline) throw new Error('the newest message never came back into view');
+      await page.mouse.wheel(0, 3000);
+      await page.waitForTimeout(80);
+      await look();
+    }
+    const seen = new Set(
+      await run<string[]>('window.__recorder.disconnect(); return [...window.__rendered]'),
+    );
+    const missing = Array.from({ length: MESSAGES }, (_, i) => label(i)).filter(
+      (l) => !seen.has(l),
+    );
+    expect(missing).toEqual([]);
+    expect(await run<number>(`return deep('tp-timeline-item').length`)).toBeLessThan(150);
+    // Nothing is left behind in the list by the thousands of items that came and went.
+    const list = await run<{ nodes: number; items: number }>(`
+      const list = timeline().shadowRoot.querySelector('.list');
+      return { nodes: list.childNodes.length, items: list.querySelectorAll(':scope > tp-timeline-item').length };
+    `);
+    expect(list.nodes).toBe(list.items);
+  });
+});
+
+describe('the developer switch', () => {
+  it('shows a redaction event only while it is on, the deleted message either way', async () => {
+    const roomId = await createRoom('Developer marks');
+    await sendMessages(roomId, [{ msgtype: 'm.text', body: 'To be deleted' }]);
+    await openRoom(roomId);
+    await page.getByRole('heading', { level: 2, name: 'Developer marks' }).waitFor();
+    await expect.poll(() => visible('To be deleted'), { timeout: 20_000 }).toBe(true);
+    await page.evaluate(`(async () => {
+      const api = window.__tidepool.api;
+      const roomId = ${JSON.stringify(roomId)};
+      const { items } = await api.timeline(roomId, { limit: 5 });
+      await api.redact(roomId, items.find((i) => i.content.body === 'To be deleted').eventId);
+    })()`);
+    await expect.poll(() => visible('Message deleted'), { timeout: 20_000 }).toBe(true);
+    const redactions = () =>
+      run<number>(
+        `return deep('tp-timeline-item').filter((e) => e.item.type === 'm.room.redaction').length`,
+      );
+    expect(await redactions()).toBe(0);
+    await run('timeline().showHidden = true');
+    await expect.poll(() => visible('deleted an event')).toBe(true);
+    await run('timeline().showHidden = false');
+    await expect.poll(redactions).toBe(0);
+    expect(await visible('Message deleted')).toBe(true);
   });
 });
 

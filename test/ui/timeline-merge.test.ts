@@ -3,8 +3,8 @@ import type { TimelineItem } from '../../src/node/api.js';
 import {
   lowerBound,
   mergePage,
-  prependPage,
   previousMemberContents,
+  rememberPreviousMembers,
 } from '../../src/ui/timeline-merge.js';
 
 /** A message item at stream position `order`, with `body`. */
@@ -73,19 +73,9 @@ describe('mergePage', () => {
     expect(orders(mergePage([], [item(2), item(1)]).items)).toEqual([1, 2]);
   });
 
-  it('returns a new array (the virtualizer sees a change)', () => {
+  it('returns a new array (Lit sees a change)', () => {
     const before = list(1);
     expect(mergePage(before, []).items).not.toBe(before);
-  });
-});
-
-describe('prependPage', () => {
-  it('puts an older page (newest first) before the items', () => {
-    expect(orders(prependPage(list(5, 6), [item(4), item(3)]))).toEqual([3, 4, 5, 6]);
-  });
-
-  it('drops what the list already holds', () => {
-    expect(orders(prependPage(list(5, 6), [item(5), item(4)]))).toEqual([4, 5, 6]);
   });
 });
 
@@ -109,5 +99,28 @@ describe('previousMemberContents', () => {
     expect(previous.has('$e2')).toBe(false);
     expect(previous.get('$e4')).toEqual({ membership: 'join' });
     expect(previous.get('$e5')).toEqual({ membership: 'invite' });
+  });
+});
+
+describe('rememberPreviousMembers', () => {
+  const member = (order: number, content: Record<string, string>) => ({
+    ...item(order),
+    type: 'm.room.member',
+    stateKey: '@a:x',
+    content,
+  });
+
+  it('keeps what items since dropped told, and forgets the oldest beyond the cap', () => {
+    const known = new Map();
+    const join = member(1, { membership: 'join' });
+    const rename = member(4, { membership: 'join', displayname: 'A' });
+    rememberPreviousMembers(known, [join, rename], 10);
+    expect(known.get('$e4')).toEqual({ membership: 'join' });
+    // The join was dropped from the window: the rename's previous content stays known.
+    rememberPreviousMembers(known, [rename, member(6, { membership: 'leave' })], 10);
+    expect(known.get('$e4')).toEqual({ membership: 'join' });
+    expect(known.get('$e6')).toEqual({ membership: 'join', displayname: 'A' });
+    rememberPreviousMembers(known, [], 1);
+    expect([...known.keys()]).toEqual(['$e6']);
   });
 });
