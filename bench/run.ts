@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     printSection('Federation between browser nodes (libp2p)', await measureP2p());
     const { measureUiTimeline } = await import('./ui-timeline-bench.js');
     printSection(
-      'The timeline in Chromium (virtualised)',
+      'The timeline in Chromium (bounded window)',
       await measureUiTimeline({ scrollTimeoutMs: 3 * 60_000 }),
     );
     const { measureEventGraphInChromium } = await import('./event-graph-bench.js');
