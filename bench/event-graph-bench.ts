@@ -1,6 +1,7 @@
 import { type LayoutInput, layoutGraph } from '../src/ui/event-graph-layout.js';
 import { packedBuffers, packLayout, unpackLayout } from '../src/ui/event-graph-layout-pack.js';
 import { type Figure, medianMs } from './harness.js';
+import { PAGE_TIMING } from './in-page.js';
 
 /**
  * The event graph's layout (dagre, src/ui/event-graph-layout.ts) as a pure
@@ -99,20 +100,7 @@ export async function measureEventGraphLayout(): Promise<Figure[]> {
 
 /** In-page helpers: the room view's parts, a long-task recorder, a wait. */
 const HELPERS = `
-  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-  const recordTasks = () => {
-    const tasks = [];
-    const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((e) => e.duration)));
-    observer.observe({ type: 'longtask' });
-    return { stop: () => { observer.disconnect(); return tasks; } };
-  };
-  const until = async (test, ms, what) => {
-    const end = performance.now() + ms;
-    while (!test()) {
-      if (performance.now() > end) throw new Error('timed out waiting for ' + what);
-      await sleep(10);
-    }
-  };
+  ${PAGE_TIMING}
   // Straight to the elements: walking every shadow root while waiting would cost the page more than the graph.
   const roomView = () => document.querySelector('tidepool-app')?.shadowRoot?.querySelector('tp-room-view')?.shadowRoot;
   const graphButton = () => [...(roomView()?.querySelectorAll('button') ?? [])].find((b) => b.textContent.trim() === 'Graph');

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { buildApp, launchChromium, serveApp } from '../test/e2e/helpers/browser.js';
 import type { Figure } from './harness.js';
+import { PAGE_TIMING } from './in-page.js';
 
 /**
  * The room timeline in Chromium, the built app with a real node in its worker
@@ -34,20 +35,7 @@ const HELPERS = `
     timelineElement?.isConnected ? timelineElement : (timelineElement = deep('tp-timeline')[0]);
   const scroller = () => timeline()?.shadowRoot?.querySelector('.scroller');
   const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
-  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-  const recordTasks = () => {
-    const tasks = [];
-    const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((e) => e.duration)));
-    observer.observe({ type: 'longtask' });
-    return { stop: () => { observer.disconnect(); return tasks; } };
-  };
-  const until = async (test, ms, what) => {
-    const end = performance.now() + ms;
-    while (!test()) {
-      if (performance.now() > end) throw new Error('timed out waiting for ' + what);
-      await sleep(10);
-    }
-  };
+  ${PAGE_TIMING}
   const openRoom = async (roomId, lastBody) => {
     location.hash = '#room=' + encodeURIComponent(roomId);
     await until(() => timeline()?.shown?.at(-1)?.content?.body === lastBody, 60000, 'the room to open');
