@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventId } from '../../../src/core/ids.js';
 import { stateKeyOf } from '../../../src/core/pdu.js';
 import { dumpAll, newNode, reopen, type TestNode, text } from '../helpers.js';
-import { type Built, forger, join, keysOf, RemoteRoom, remoteServer } from './remote.js';
+import { type Built, forger, join, keysOf, remoteServer, roomWithRemoteMember } from './remote.js';
 
 const remote = remoteServer('remote.example', 7);
 const other = remoteServer('other.example', 9);
@@ -13,16 +13,8 @@ const keyLookup = keysOf(remote, other);
 /** A public room created locally, with bob (remote) joined through a received join. */
 async function setup(version: '10' | '11' | '12' = '12') {
   const t = await newNode();
-  const roomId = await t.node.createRoom({ preset: 'public_chat', roomVersion: version });
-  const room = new RemoteRoom(t.store, roomId, version);
-  await room.syncHeads();
-  const bobJoin = await room.event(remote, {
-    type: 'm.room.member',
-    stateKey: bob,
-    sender: bob,
-    content: join,
-  });
-  const report = await receive(t, [bobJoin]);
+  const made = await roomWithRemoteMember(t, remote, bob, version, keyLookup);
+  const { roomId, room, joinEvent: bobJoin, report } = made;
   expect(report.outcomes[bobJoin.eventId]).toEqual({ status: 'accepted' });
   return { t, roomId, room, bobJoin };
 }
