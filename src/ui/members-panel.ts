@@ -4,6 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { MemberInfo, Membership, NodeApi } from '../node/api.js';
 import { coalesce } from './coalesce.js';
 import { errorText } from './errors.js';
+import { NewestRead } from './newest-read.js';
 import { type NodeSession, SessionListener } from './node-session.js';
 import { sharedStyles } from './styles.js';
 import './member-row.js';
@@ -37,7 +38,7 @@ export class MembersPanel extends LitElement {
   @state() private error?: string;
   @state() private inviteError?: string;
   @state() private inviteStatus?: string;
-  #reading = 0;
+  readonly #reads = new NewestRead();
 
   constructor() {
     super();
@@ -83,15 +84,16 @@ export class MembersPanel extends LitElement {
   private async load(): Promise<void> {
     const { api, roomId } = this;
     if (!api || !roomId) return;
-    const reading = ++this.#reading;
-    try {
-      const members = await api.members(roomId);
-      if (reading !== this.#reading) return;
-      this.members = members;
-      this.error = undefined;
-    } catch (error) {
-      if (reading === this.#reading) this.error = `Could not read the members: ${errorText(error)}`;
-    }
+    await this.#reads.run(
+      () => api.members(roomId),
+      (members) => {
+        this.members = members;
+        this.error = undefined;
+      },
+      (error) => {
+        this.error = `Could not read the members: ${errorText(error)}`;
+      },
+    );
   }
 
   override render(): TemplateResult {

@@ -6,6 +6,7 @@ import { coalesce } from './coalesce.js';
 import type { CreateRoomDialog } from './create-room-dialog.js';
 import { errorText } from './errors.js';
 import { roomLabel } from './format.js';
+import { NewestRead } from './newest-read.js';
 import type { NodeRemoteApi } from './node-client.js';
 import { type NodeSession, SessionListener } from './node-session.js';
 import { sharedStyles } from './styles.js';
@@ -40,7 +41,7 @@ export class RoomList extends LitElement {
   @state() private answering = new Map<string, 'accept' | 'decline'>();
   @query('tp-create-room-dialog') private createDialog?: CreateRoomDialog;
   @query('tp-join-room-dialog') private joinDialog?: JoinRoomDialog;
-  #reading = 0;
+  readonly #reads = new NewestRead();
   readonly #typing = new RoomListTyping(this);
 
   constructor() {
@@ -156,16 +157,19 @@ export class RoomList extends LitElement {
   private async load(): Promise<void> {
     const api = this.api;
     if (!api) return;
-    const reading = ++this.#reading;
-    try {
-      const rooms = await api.rooms();
-      if (reading !== this.#reading) return;
-      rooms.sort((a, b) => (b.lastEvent?.originServerTs ?? 0) - (a.lastEvent?.originServerTs ?? 0));
-      this.rooms = rooms;
-      this.error = undefined;
-    } catch (error) {
-      if (reading === this.#reading) this.error = `Could not read the rooms: ${errorText(error)}`;
-    }
+    await this.#reads.run(
+      () => api.rooms(),
+      (rooms) => {
+        rooms.sort(
+          (a, b) => (b.lastEvent?.originServerTs ?? 0) - (a.lastEvent?.originServerTs ?? 0),
+        );
+        this.rooms = rooms;
+        this.error = undefined;
+      },
+      (error) => {
+        this.error = `Could not read the rooms: ${errorText(error)}`;
+      },
+    );
   }
 
   override render(): TemplateResult {

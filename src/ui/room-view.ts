@@ -5,6 +5,7 @@ import type { IdentityInfo, RoomStateView, TimelineItem } from '../node/api.js';
 import { coalesce } from './coalesce.js';
 import { errorText } from './errors.js';
 import { roomLabel } from './format.js';
+import { NewestRead } from './newest-read.js';
 import type { NodeRemoteApi } from './node-client.js';
 import { RoomEdus } from './room-edus.js';
 import { roomLink } from './room-link.js';
@@ -50,7 +51,7 @@ export class RoomView extends LitElement {
   readonly #edus = new RoomEdus(this);
   @query('tp-timeline') private timeline?: TimelineView;
   @query('tp-composer') private composer?: MessageComposer;
-  #reading = 0;
+  readonly #reads = new NewestRead();
 
   constructor() {
     super();
@@ -167,15 +168,16 @@ export class RoomView extends LitElement {
   private async load(): Promise<void> {
     const { api, roomId } = this;
     if (!api || !roomId) return;
-    const reading = ++this.#reading;
-    try {
-      const room = await api.roomState(roomId);
-      if (reading !== this.#reading) return;
-      this.room = room;
-      this.error = undefined;
-    } catch (error) {
-      if (reading === this.#reading) this.error = `Could not read the room: ${errorText(error)}`;
-    }
+    await this.#reads.run(
+      () => api.roomState(roomId),
+      (room) => {
+        this.room = room;
+        this.error = undefined;
+      },
+      (error) => {
+        this.error = `Could not read the room: ${errorText(error)}`;
+      },
+    );
   }
 
   /** The user sees the room: its unread count goes to 0. */

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { GraphReads } from '../node/room-graph.js';
 import { coalesce } from './coalesce.js';
 import { errorText } from './errors.js';
+import { NewestRead } from './newest-read.js';
 import { type NodeSession, SessionListener } from './node-session.js';
 import { sharedStyles } from './styles.js';
 import './copy-button.js';
@@ -22,7 +23,7 @@ export class StateDigestBadge extends LitElement {
 
   @state() private digest?: string;
   @state() private error?: string;
-  #reading = 0;
+  readonly #reads = new NewestRead();
 
   constructor() {
     super();
@@ -70,15 +71,16 @@ export class StateDigestBadge extends LitElement {
   private async load(): Promise<void> {
     const { api, roomId } = this;
     if (!api || !roomId) return;
-    const reading = ++this.#reading;
-    try {
-      const digest = await api.stateDigest(roomId);
-      if (reading !== this.#reading) return;
-      this.digest = digest;
-      this.error = undefined;
-    } catch (error) {
-      if (reading === this.#reading) this.error = `Could not digest the state: ${errorText(error)}`;
-    }
+    await this.#reads.run(
+      () => api.stateDigest(roomId),
+      (digest) => {
+        this.digest = digest;
+        this.error = undefined;
+      },
+      (error) => {
+        this.error = `Could not digest the state: ${errorText(error)}`;
+      },
+    );
   }
 
   override render(): TemplateResult {
