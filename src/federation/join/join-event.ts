@@ -9,26 +9,13 @@
  * room versions 10–12 have no `origin` or `event_id` fields. Then the content
  * hash, the event ID (reference hash), our signature, and the PDU format check.
  */
-import { MatrixError } from '../../core/errors.js';
-import { eventIdFor, withContentHash } from '../../core/event-hashes.js';
-import { signHashedEvent } from '../../core/event-signing.js';
-import type { EventId, UserId } from '../../core/ids.js';
-import { isJsonObject, type JsonObject } from '../../core/json.js';
-import type { Pdu, UnsignedPdu } from '../../core/pdu.js';
-import {
-  isSupportedRoomVersion,
-  type RoomVersionRules,
-  roomVersionRules,
-} from '../../core/room-versions.js';
-import { validatePdu } from '../../core/validate-pdu.js';
+import type { UserId } from '../../core/ids.js';
+import type { JsonObject } from '../../core/json.js';
 import type { IdentityRecord } from '../../store/records.js';
+import { type SignedMemberEvent, signMemberFromTemplate } from '../membership/member-event.js';
 
 /** Our signed join, ready for send_join. */
-export interface SignedJoin {
-  rules: RoomVersionRules;
-  eventId: EventId;
-  pdu: Pdu;
-}
+export type SignedJoin = SignedMemberEvent;
 
 /** What the template is checked against. */
 export interface JoinRequestFacts {
@@ -41,71 +28,20 @@ export interface JoinRequestFacts {
 }
 
 /** Builds and signs our join from `answer` (make_join's body); MatrixError in words when it is unusable. */
-export async function signJoinFromTemplate(
+export function signJoinFromTemplate(
   answer: JsonObject,
   facts: JoinRequestFacts,
   identity: IdentityRecord,
   now: number,
 ): Promise<SignedJoin> {
-  const { resident, roomId, userId } = facts;
-  const bad = (what: string) =>
-    new MatrixError('M_BAD_JSON', `${resident} sent an unusable join template: ${what}`);
-  const version = answer.room_version;
-  if (!isSupportedRoomVersion(version) || !facts.versions.includes(version)) {
-    throw new MatrixError(
-      'M_INCOMPATIBLE_ROOM_VERSION',
-      `${resident} offered room version ${JSON.stringify(version)}, which this server does not support`,
-    );
-  }
-  const rules = roomVersionRules(version);
-  const template = answer.event;
-  if (!isJsonObject(template)) throw bad('no event');
-  if (template.type !== 'm.room.member') throw bad('not a member event');
-  if (template.room_id !== roomId) throw bad(`room_id is not ${roomId}`);
-  if (template.sender !== userId || template.state_key !== userId) {
-    throw bad(`sender and state_key must be ${userId}`);
-  }
-  const content = template.content;
-  if (!isJsonObject(content) || content.membership !== 'join') throw bad('membership is not join');
-  const { prev_events: prev, auth_events: auth, depth } = template;
-  if (!isStringArray(prev) || !isStringArray(auth)) throw bad('prev_events/auth_events');
-  if (typeof depth !== 'number' || !Number.isSafeInteger(depth) || depth < 1) throw bad('depth');
-
-  const ours: JsonObject = { membership: 'join' };
-  const { displayName, avatarUrl } = identity.profile;
-  if (displayName !== undefined) ours.displayname = displayName;
-  if (avatarUrl !== undefined) ours.avatar_url = avatarUrl;
-  const via = content.join_authorised_via_users_server;
-  if (via !== undefined) ours.join_authorised_via_users_server = via;
-  const unsigned: UnsignedPdu = {
-    auth_events: auth,
-    content: ours,
-    depth,
-    origin_server_ts: Math.floor(now),
-    prev_events: prev,
-    room_id: roomId,
-    sender: userId,
-    state_key: userId,
-    type: 'm.room.member',
+  const content = (template: JsonObject): JsonObject => {
+    const ours: JsonObject = {};
+    const { displayName, avatarUrl } = identity.profile;
+    if (displayName !== undefined) ours.displayname = displayName;
+    if (avatarUrl !== undefined) ours.avatar_url = avatarUrl;
+    const via = template.join_authorised_via_users_server;
+    if (via !== undefined) ours.join_authorised_via_users_server = via;
+    return ours;
   };
-  const hashed = withContentHash(unsigned);
-  const { serverName, signingKey } = identity;
-  const signed = await signHashedEvent(
-    hashed,
-    rules,
-    serverName,
-    signingKey.keyId,
-    signingKey.seed,
-  );
-  let pdu: Pdu;
-  try {
-    pdu = validatePdu(signed, rules);
-  } catch (cause) {
-    throw bad(cause instanceof Error ? cause.message : String(cause));
-  }
-  return { rules, eventId: eventIdFor(pdu, rules), pdu };
-}
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+  return signMemberFromTemplate(answer, { ...facts, membership: 'join', content }, identity, now);
 }

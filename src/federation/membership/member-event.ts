@@ -1,11 +1,12 @@
 /**
- * Our signed leave (or knock) from a resident's make_leave / make_knock
- * answer, as join-event.ts does for joins: the template must be a member
- * event of our user about themselves in the room we asked about, with the
- * membership we asked for, in a room version we support; we keep its graph
- * fields (prev_events, auth_events, depth), write the content ourselves
- * (membership, optional reason), set origin_server_ts from our clock and
- * drop anything else; then hash, sign and check the PDU format.
+ * Our signed member event from a resident's make_join / make_leave /
+ * make_knock answer: the template must be a member event of our user about
+ * themselves in the room we asked about, with the membership we asked for, in
+ * a room version we support (and asked for, when we named versions); we keep
+ * its graph fields (prev_events, auth_events, depth), write the content
+ * ourselves (membership, reason, profile; for a join, what the template's
+ * content must carry over), set origin_server_ts from our clock and drop
+ * anything else; then hash, sign and check the PDU format.
  */
 import { MatrixError } from '../../core/errors.js';
 import { eventIdFor, withContentHash } from '../../core/event-hashes.js';
@@ -21,7 +22,7 @@ import {
 import { validatePdu } from '../../core/validate-pdu.js';
 import type { IdentityRecord } from '../../store/records.js';
 
-/** Our signed member event, ready for send_leave / send_knock. */
+/** Our signed member event, ready for send_join / send_leave / send_knock. */
 export interface SignedMemberEvent {
   rules: RoomVersionRules;
   eventId: EventId;
@@ -34,9 +35,14 @@ export interface TemplateFacts {
   resident: string;
   roomId: string;
   userId: UserId;
-  membership: 'leave' | 'knock';
-  /** The content we send: `membership` plus our own fields (reason, profile). */
-  content: JsonObject;
+  membership: 'join' | 'leave' | 'knock';
+  /**
+   * The content we send (`membership` is set over it): our own fields, or
+   * made from the template's content when something of it must be kept.
+   */
+  content: JsonObject | ((template: JsonObject) => JsonObject);
+  /** The room versions we offered (make_join's `ver`); another one is refused. */
+  versions?: readonly string[];
 }
 
 /** Builds and signs our event from `answer`; MatrixError in words when the template is unusable. */
@@ -50,7 +56,7 @@ export async function signMemberFromTemplate(
   const bad = (what: string) =>
     new MatrixError('M_BAD_JSON', `${resident} sent an unusable ${membership} template: ${what}`);
   const version = answer.room_version;
-  if (!isSupportedRoomVersion(version)) {
+  if (!isSupportedRoomVersion(version) || (facts.versions && !facts.versions.includes(version))) {
     throw new MatrixError(
       'M_INCOMPATIBLE_ROOM_VERSION',
       `${resident} offered room version ${JSON.stringify(version)}, which this server does not support`,
@@ -64,7 +70,8 @@ export async function signMemberFromTemplate(
   if (template.sender !== userId || template.state_key !== userId) {
     throw bad(`sender and state_key must be ${userId}`);
   }
-  if (!isJsonObject(template.content) || template.content.membership !== membership) {
+  const templateContent = template.content;
+  if (!isJsonObject(templateContent) || templateContent.membership !== membership) {
     throw bad(`membership is not ${membership}`);
   }
   const { prev_events: prev, auth_events: auth, depth } = template;
@@ -72,7 +79,10 @@ export async function signMemberFromTemplate(
   if (typeof depth !== 'number' || !Number.isSafeInteger(depth) || depth < 1) throw bad('depth');
   const unsigned: UnsignedPdu = {
     auth_events: auth,
-    content: { ...facts.content, membership },
+    content: {
+      ...(typeof facts.content === 'function' ? facts.content(templateContent) : facts.content),
+      membership,
+    },
     depth,
     origin_server_ts: Math.floor(now),
     prev_events: prev,
