@@ -17,6 +17,9 @@ export class BoxBatches implements ReactiveController {
     private readonly host: ReactiveControllerHost,
     /** The number of events drawn now. */
     private readonly total: () => number,
+    /** Runs a callback before the next paint; tests give their own queue of frames. */
+    private readonly nextFrame: (callback: () => void) => void = (callback) =>
+      requestAnimationFrame(callback),
   ) {
     host.addController(this);
   }
@@ -39,7 +42,7 @@ export class BoxBatches implements ReactiveController {
   hostUpdated(): void {
     if (this.#shown < this.total() && !this.#growing) {
       this.#growing = true;
-      requestAnimationFrame(() => {
+      this.nextFrame(() => {
         this.#growing = false;
         this.#set(Math.min(this.#shown + BOXES_PER_FRAME, this.total()));
       });

@@ -65,7 +65,7 @@ export function graphSvg(
 /** What a box shows beyond its event. */
 interface BoxMarks {
   isHead: boolean;
-  /** It cites prev events older than the drawing: a short dashed stub above it. */
+  /** It cites prev events older than the drawing: a short dashed line above it. */
   isDangling: boolean;
   isSelected: boolean;
   onSelect: (eventId: string) => void;

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BOXES_PER_FRAME, BoxBatches } from '../../src/ui/event-graph-boxes.js';
 
 /** A host that counts the renders asked for and runs `hostUpdated` on demand. */
@@ -20,25 +20,25 @@ class FakeHost implements ReactiveControllerHost {
   }
 }
 
-let frames: FrameRequestCallback[] = [];
+let frames: (() => void)[] = [];
+/** The frame queue the controller is given, in place of the browser's. */
+const frame = (callback: () => void) => void frames.push(callback);
 /** Runs the frames asked for so far. */
 const nextFrame = () => {
   const due = frames;
   frames = [];
-  for (const f of due) f(0);
+  for (const f of due) f();
 };
 
 beforeEach(() => {
   frames = [];
-  vi.stubGlobal('requestAnimationFrame', (f: FrameRequestCallback) => frames.push(f));
 });
-afterEach(() => vi.unstubAllGlobals());
 
 describe('BoxBatches', () => {
   it('shows the first batch at once, then one more each frame until all have boxes', () => {
     const host = new FakeHost();
     let total = 0;
-    const boxes = new BoxBatches(host, () => total);
+    const boxes = new BoxBatches(host, () => total, frame);
     expect(host.controllers).toEqual([boxes]);
     expect(boxes.shown).toBe(0);
 
@@ -61,7 +61,7 @@ describe('BoxBatches', () => {
   it('keeps what is shown for a later drawing, and grows to its new total', () => {
     const host = new FakeHost();
     let total = 30;
-    const boxes = new BoxBatches(host, () => total);
+    const boxes = new BoxBatches(host, () => total, frame);
     boxes.start(total);
     expect(boxes.shown).toBe(30);
     total = 31;
@@ -74,7 +74,7 @@ describe('BoxBatches', () => {
 
   it('asks for a render only when the count changes', () => {
     const host = new FakeHost();
-    const boxes = new BoxBatches(host, () => 0);
+    const boxes = new BoxBatches(host, () => 0, frame);
     boxes.reset();
     boxes.start(0);
     expect(host.renders).toBe(0);
@@ -87,7 +87,7 @@ describe('BoxBatches', () => {
   it('does not grow past a total that shrank before the frame', () => {
     const host = new FakeHost();
     let total = 200;
-    const boxes = new BoxBatches(host, () => total);
+    const boxes = new BoxBatches(host, () => total, frame);
     boxes.start(total);
     host.updated();
     total = 60;
