@@ -93,24 +93,7 @@ export class ServerResolver {
     }
     const delegated = await this.delegation(hostname);
     if (delegated !== undefined) return this.resolveDelegated(delegated);
-    const srv = await this.srv(hostname);
-    if (srv !== undefined) {
-      const step = srv.legacy ? '5' : '4';
-      return {
-        connectHost: srv.name,
-        port: srv.port,
-        hostHeader: hostname,
-        tlsName: hostname,
-        step,
-      };
-    }
-    return {
-      connectHost: hostname,
-      port: DEFAULT_FEDERATION_PORT,
-      hostHeader: hostname,
-      tlsName: hostname,
-      step: '6',
-    };
+    return this.srvOrDefault(hostname, { srv: '4', legacySrv: '5', none: '6' });
   }
 
   private async resolveDelegated(delegated: string): Promise<ResolvedServer> {
@@ -130,24 +113,29 @@ export class ServerResolver {
     if (port !== undefined) {
       return { connectHost: hostname, port, hostHeader: delegated, tlsName: hostname, step: '3.2' };
     }
+    return this.srvOrDefault(hostname, { srv: '3.3', legacySrv: '3.4', none: '3.5' });
+  }
+
+  /**
+   * The last steps, for a name with no port (the server name itself, or the
+   * one it delegates to): its SRV record if any, else port 8448. `steps` are
+   * the spec's numbers for each outcome, which differ by where we came from.
+   */
+  private async srvOrDefault(
+    hostname: string,
+    steps: {
+      srv: ResolvedServer['step'];
+      legacySrv: ResolvedServer['step'];
+      none: ResolvedServer['step'];
+    },
+  ): Promise<ResolvedServer> {
     const srv = await this.srv(hostname);
-    if (srv !== undefined) {
-      const step = srv.legacy ? '3.4' : '3.3';
-      return {
-        connectHost: srv.name,
-        port: srv.port,
-        hostHeader: hostname,
-        tlsName: hostname,
-        step,
-      };
+    const named = { hostHeader: hostname, tlsName: hostname };
+    if (srv === undefined) {
+      return { connectHost: hostname, port: DEFAULT_FEDERATION_PORT, ...named, step: steps.none };
     }
-    return {
-      connectHost: hostname,
-      port: DEFAULT_FEDERATION_PORT,
-      hostHeader: hostname,
-      tlsName: hostname,
-      step: '3.5',
-    };
+    const step = srv.legacy ? steps.legacySrv : steps.srv;
+    return { connectHost: srv.name, port: srv.port, ...named, step };
   }
 
   /** `_matrix-fed._tcp` first, then the deprecated `_matrix._tcp`. */
