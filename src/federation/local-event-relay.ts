@@ -14,11 +14,15 @@
  * commit order, so each destination receives our events in the order we
  * sent them.
  *
- * Committed events arrive with their PDUs (`onCommittedEvents`, just before
- * their `timeline` change), so ours are queued without being read back from
- * the store and the others are passed over without a read; the change path
- * still catches events stored in other ways (a room joined through
- * send_join), reading them to see whose they are.
+ * A local send is queued inside its own store transaction, through the
+ * node's outbox (local-send-outbox.ts): the event and its queue entries
+ * commit together, with one commit on the send's path. Committed events also
+ * arrive with their PDUs (`onCommittedEvents`, just before their `timeline`
+ * change): ours that the outbox did not queue (none, while it is set) are
+ * queued from there without being read back from the store, and the others
+ * are passed over without a read; the change path still catches events
+ * stored in other ways (a room joined through send_join), reading them to
+ * see whose they are.
  */
 import { serverNameOf } from '../core/identifiers.js';
 import type { EventId, RoomId, ServerName } from '../core/ids.js';
@@ -31,9 +35,12 @@ import type { OutboundEntry, OutboundQueue } from './outbound/outbound-queue.js'
 
 /** What the relay is built from. */
 export interface LocalEventRelayOptions {
-  node: Pick<TidepoolNode, 'subscribe' | 'unsubscribe' | 'members' | 'onCommittedEvents'>;
+  node: Pick<
+    TidepoolNode,
+    'subscribe' | 'unsubscribe' | 'members' | 'onCommittedEvents' | 'setLocalSendOutbox'
+  >;
   store: Store;
-  queue: Pick<OutboundQueue, 'enqueue' | 'enqueueAll'>;
+  queue: Pick<OutboundQueue, 'enqueue' | 'enqueueAll' | 'enqueueIn'>;
   serverName: () => string;
   /** Told about failures (a store error while queueing); the relay goes on. */
   onError?: (error: unknown) => void;
@@ -46,6 +53,8 @@ export class LocalEventRelay {
   private stopCommitted: (() => void) | undefined;
   /** Events heard from `onCommittedEvents` whose `timeline` change is still to come. */
   private readonly announced = new Set<string>();
+  /** Events the outbox queued in their own transaction, until `onCommittedEvents` hears them. */
+  private readonly queuedWithSend = new Set<string>();
   /** Servers known to have an event already (the resident that answered our send_join). */
   private readonly holders = new Map<EventId, Set<string>>();
 
@@ -56,14 +65,30 @@ export class LocalEventRelay {
     this.stopCommitted = this.options.node.onCommittedEvents(({ roomId, events }) => {
       for (const { eventId } of events) this.announced.add(eventId);
       const us = this.options.serverName();
-      const ours = events.filter((e) => serverNameOf(e.pdu.sender) === us);
+      const ours = events.filter(
+        (e) => serverNameOf(e.pdu.sender) === us && !this.queuedWithSend.delete(e.eventId),
+      );
       if (ours.length > 0) this.run(() => this.queueOurs(roomId, ours));
+    });
+    this.options.node.setLocalSendOutbox({
+      queue: async (txn, { events, joinedUsers }) => {
+        const entries = this.entriesFor(
+          events,
+          serversOf(joinedUsers(), this.options.serverName()),
+        );
+        const wake = await this.options.queue.enqueueIn(txn, entries);
+        return () => {
+          for (const { eventId } of events) this.queuedWithSend.add(eventId);
+          wake();
+        };
+      },
     });
     this.subscription = await this.options.node.subscribe((change) => this.onChange(change));
   }
 
   /** Stops listening; work already queued in memory still runs (see `idle`). */
   async stop(): Promise<void> {
+    this.options.node.setLocalSendOutbox(undefined);
     this.stopCommitted?.();
     this.stopCommitted = undefined;
     if (this.subscription !== undefined) await this.options.node.unsubscribe(this.subscription);
@@ -96,13 +121,8 @@ export class LocalEventRelay {
   /** The servers, other than ours, with a joined member in the room's current state. */
   async joinedServers(roomId: string): Promise<ServerName[]> {
     const members = await this.options.node.members(roomId);
-    const servers = new Set<ServerName>();
-    for (const member of members) {
-      const server = serverNameOf(member.userId);
-      if (member.membership === 'join' && server !== undefined) servers.add(server as ServerName);
-    }
-    servers.delete(this.options.serverName() as ServerName);
-    return [...servers].sort();
+    const joined = members.filter((m) => m.membership === 'join').map((m) => m.userId);
+    return serversOf(joined, this.options.serverName());
   }
 
   private onChange(change: NodeChange): void {
@@ -132,8 +152,17 @@ export class LocalEventRelay {
     events: readonly { eventId: EventId; pdu: Pdu }[],
   ): Promise<void> {
     if (events.length === 0) return;
+    const entries = this.entriesFor(events, await this.joinedServers(roomId));
+    // One store transaction for the whole change (a `sendMessages` batch).
+    await this.options.queue.enqueueAll(entries);
+  }
+
+  /** Each of our `events` with the servers it goes to: `joined`, and a member event's target. */
+  private entriesFor(
+    events: readonly { eventId: EventId; pdu: Pdu }[],
+    joined: readonly ServerName[],
+  ): OutboundEntry[] {
     const us = this.options.serverName();
-    const joined = await this.joinedServers(roomId);
     const entries: OutboundEntry[] = [];
     for (const { eventId, pdu } of events) {
       const targets = new Set<string>(joined);
@@ -145,7 +174,16 @@ export class LocalEventRelay {
       // Signed and committed: nothing changes this PDU any more, so the queue may hold it as is.
       entries.push({ destinations, message: { pdu: pdu as unknown as JsonObject } });
     }
-    // One store transaction for the whole change (a `sendMessages` batch).
-    await this.options.queue.enqueueAll(entries);
+    return entries;
   }
+}
+
+/** The servers of `users`, other than `us`, sorted. */
+function serversOf(users: readonly string[], us: string): ServerName[] {
+  const servers = new Set<ServerName>();
+  for (const user of users) {
+    const server = serverNameOf(user);
+    if (server !== undefined && server !== us) servers.add(server as ServerName);
+  }
+  return [...servers].sort();
 }

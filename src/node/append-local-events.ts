@@ -13,21 +13,31 @@ import { stateKeyOf } from '../core/pdu.js';
 import type { AliasRecord, RoomRecord, StateGroupId } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { EventsStore } from '../store/stores/events-store.js';
+import type { Txn } from '../store/transaction.js';
 import type { PreparedBatch } from './prepare-batch.js';
 
 /** What else the batch's transaction writes. */
 export interface AppendExtras {
   /** Aliases to point at the room; refused if one already points at another room. */
   aliases?: AliasRecord[];
+  /**
+   * Writes of the federation's outbox (local-send-outbox.ts), made after the
+   * events' in the same transaction; resolves with what to do after the commit.
+   */
+  outbox?: (txn: Txn<'outbound'>) => Promise<() => void>;
 }
 
 /** What the commit produced: the new room record and each event's stream order. */
 export interface AppendResult {
   record: RoomRecord;
   streamOrders: number[];
+  /** The outbox's follow-up, to call now that the batch has committed. */
+  afterCommit?: () => void;
 }
 
 const stores = ['events', 'counters', 'stateGroups', 'rooms', 'aliases'] as const;
+/** With the outbound queue: only when an outbox writes to it, so other sends do not wait on its transactions. */
+const storesWithOutbound = [...stores, 'outbound'] as const;
 
 /**
  * Writes `batch` on top of `previous` (undefined for a new room). Rejects, with
@@ -40,7 +50,8 @@ export function appendLocalEvents(
   extras: AppendExtras = {},
 ): Promise<AppendResult> {
   const { roomId, events } = batch;
-  return store.write(stores, async (txn) => {
+  const { outbox } = extras;
+  return store.write(outbox === undefined ? stores : storesWithOutbound, async (txn) => {
     for (const alias of extras.aliases ?? []) {
       const existing = await txn.aliases.get(alias.alias);
       if (existing !== undefined && existing.roomId !== roomId) {
@@ -95,8 +106,11 @@ export function appendLocalEvents(
       lastEventId: last.eventId,
     };
     writes.add(txn.rooms.put(record));
+    const afterCommit = outbox === undefined ? undefined : await outbox(txn);
     await writes.settled();
-    return { record, streamOrders };
+    return afterCommit === undefined
+      ? { record, streamOrders }
+      : { record, streamOrders, afterCommit };
   });
 }
 

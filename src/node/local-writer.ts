@@ -16,8 +16,10 @@ import type { ChangeHub } from './change-hub.js';
 import type { RoomPlan } from './create-room-drafts.js';
 import { type RandomBytes, userIdOf } from './identity.js';
 import { KeyedLock } from './keyed-lock.js';
+import type { LocalSendOutbox } from './local-send-outbox.js';
 import { type PreparedBatch, prepareBatch } from './prepare-batch.js';
 import type { RoomCache, RoomCaches } from './room-cache.js';
+import { joinedUsers } from './room-views.js';
 import { emptyState } from './working-state.js';
 
 /** What the writer needs from its node. */
@@ -28,6 +30,8 @@ export interface WriterContext {
   identity: () => IdentityRecord;
   now: () => number;
   random: RandomBytes;
+  /** The federation's outbox, if one is set: it queues each send in the send's transaction. */
+  outbox: () => LocalSendOutbox | undefined;
 }
 
 /** Builds the drafts of one operation from the room's current state (may read the store). */
@@ -60,8 +64,14 @@ export class LocalWriter {
         drafts,
         this.signer(),
       );
-      const result = await appendLocalEvents(this.context.store, batch, room.record, extras);
+      const result = await appendLocalEvents(
+        this.context.store,
+        batch,
+        room.record,
+        this.withOutbox(extras, batch, () => joinedUsers(room)),
+      );
       // Committed: now, and only now, the in-memory state moves on.
+      result.afterCommit?.();
       batch.state.applyTo(room.state, room.events);
       room.record = result.record;
       room.depth = batch.depth;
@@ -102,7 +112,10 @@ export class LocalWriter {
         : [{ alias: plan.alias, roomId: batch.roomId, servers: [identity.serverName] }];
     return this.lock.run(batch.roomId, async () => {
       if ((await this.context.rooms.get(batch.roomId)) !== undefined) return undefined;
-      const result = await appendLocalEvents(this.context.store, batch, undefined, { aliases });
+      // A new room has nobody joined before its events: only invitees' servers hear of it.
+      const extras = this.withOutbox({ aliases }, batch, () => []);
+      const result = await appendLocalEvents(this.context.store, batch, undefined, extras);
+      result.afterCommit?.();
       const room: RoomCache = {
         record: result.record,
         rules: plan.rules,
@@ -115,6 +128,18 @@ export class LocalWriter {
       this.announce(batch);
       return batch.roomId;
     });
+  }
+
+  /** `extras` with the outbox's writes for `batch`, when there is an outbox. */
+  private withOutbox(
+    extras: AppendExtras,
+    batch: PreparedBatch,
+    joined: () => string[],
+  ): AppendExtras {
+    const outbox = this.context.outbox();
+    if (outbox === undefined) return extras;
+    const send = { roomId: batch.roomId, events: batch.events, joinedUsers: joined };
+    return { ...extras, outbox: (txn) => outbox.queue(txn, send) };
   }
 
   private signer(): { identity: IdentityRecord; userId: UserId; now: () => number } {

@@ -35,6 +35,7 @@ import { exportIdentityFile } from './identity-file.js';
 import { InboundProcessor } from './inbound/inbound-processor.js';
 import type { InboundReport, ReceiveOptions } from './inbound/types.js';
 import { type JoinedRoom, writeJoinedRoom } from './join/store-joined-room.js';
+import type { LocalSendOutbox } from './local-send-outbox.js';
 import { LocalWriter } from './local-writer.js';
 import { newestFirst, type ReceivedInvite, withInvites } from './membership/received-invites.js';
 import {
@@ -80,6 +81,7 @@ export class TidepoolNode implements NodeApi {
   private readonly writer: LocalWriter;
   private readonly inbound: InboundProcessor;
   private readonly now: () => number;
+  private outbox: LocalSendOutbox | undefined;
 
   private constructor(
     private readonly store: Store,
@@ -95,6 +97,7 @@ export class TidepoolNode implements NodeApi {
       identity: () => this.current,
       now: options.now ?? Date.now,
       random: options.random ?? cryptoRandomBytes,
+      outbox: () => this.outbox,
     });
     this.inbound = new InboundProcessor({
       store,
@@ -384,6 +387,14 @@ export class TidepoolNode implements NodeApi {
    */
   onCommittedEvents(listener: CommittedEventsListener): () => void {
     return this.hub.onCommittedEvents(listener);
+  }
+
+  /**
+   * Sets (or, with undefined, removes) the outbox that queues each local send
+   * for other servers in the send's own transaction (local-send-outbox.ts).
+   */
+  setLocalSendOutbox(outbox: LocalSendOutbox | undefined): void {
+    this.outbox = outbox;
   }
 
   /**

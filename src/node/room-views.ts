@@ -57,6 +57,18 @@ export function joinedCount(room: RoomCache): number {
   return count;
 }
 
+/** The users whose membership is `join`, in no particular order. */
+export function joinedUsers(room: RoomCache): string[] {
+  const joined: string[] = [];
+  for (const [key, id] of room.state) {
+    const [type, userId] = splitStateKey(key);
+    if (type === 'm.room.member' && room.events.get(id)?.content.membership === 'join') {
+      joined.push(userId);
+    }
+  }
+  return joined;
+}
+
 /** The member list with each member's power level (null = a v12 creator's infinite power). */
 export function memberList(room: RoomCache): MemberInfo[] {
   const powerLevels = stateEvent(room, 'm.room.power_levels');

@@ -9,6 +9,7 @@ import type { ServerName } from '../../core/ids.js';
 import type { JsonObject } from '../../core/json.js';
 import type { OutboundItem, QueuedOutbound } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
+import type { Txn } from '../../store/transaction.js';
 import type { FederationClient } from '../client.js';
 import { type BackoffPolicy, type OutboundTimers, realTimers } from './backoff.js';
 import { DestinationSender, type SenderContext } from './destination-sender.js';
@@ -41,6 +42,13 @@ export type OutboundMessage = { pdu: JsonObject } | { edu: JsonObject };
 export interface OutboundEntry {
   destinations: readonly ServerName[];
   message: OutboundMessage;
+}
+
+/** One entry as written: its kind, its payload, the servers it goes to. */
+interface QueueRow {
+  kind: OutboundItem['kind'];
+  payload: JsonObject;
+  targets: ServerName[];
 }
 
 /** Queues and sends transactions to other servers. */
@@ -83,39 +91,65 @@ export class OutboundQueue {
    * given (no copy): do not change them afterwards.
    */
   async enqueueAll(entries: readonly OutboundEntry[]): Promise<number[][]> {
+    const queued = this.prepare(entries, true);
+    if (queued.rows.every((row) => row.targets.length === 0)) return queued.rows.map(() => []);
+    const seqs = await this.ctx.store.write(['outbound'], (txn) => this.write(txn, queued));
+    this.wakeFor(queued.rows, seqs);
+    return seqs;
+  }
+
+  /**
+   * Queues `entries` as `enqueueAll` does, inside `txn`, a transaction of the
+   * caller's (a local send writes its events and their queue entries in one
+   * commit: nothing sent is ever left unqueued, and the send saves a commit).
+   * Only IndexedDB requests are awaited. Resolves with what to call once
+   * `txn` has committed: it wakes the senders (never call it after an abort).
+   * The payloads are our own signed PDUs, already encoded to be signed, so
+   * they are not encoded again to check them.
+   */
+  async enqueueIn(txn: Txn<'outbound'>, entries: readonly OutboundEntry[]): Promise<() => void> {
+    const queued = this.prepare(entries, false);
+    const seqs = await this.write(txn, queued);
+    return () => this.wakeFor(queued.rows, seqs);
+  }
+
+  /** Each entry's kind, payload and targets (duplicates and our own name dropped). */
+  private prepare(entries: readonly OutboundEntry[], check: boolean): { rows: QueueRow[] } {
     const self = this.ctx.origin();
     const rows = entries.map(({ destinations, message }) => {
       const kind: OutboundItem['kind'] = 'pdu' in message ? 'pdu' : 'edu';
       const payload = 'pdu' in message ? message.pdu : message.edu;
-      canonicalJsonBytes(payload);
+      if (check) canonicalJsonBytes(payload);
       const targets = [...new Set(destinations)].filter((d) => d !== self);
       return { kind, payload, targets };
     });
-    if (rows.every((row) => row.targets.length === 0)) return rows.map(() => []);
-    const seqs = await this.ctx.store.write(['outbound'], (txn) =>
-      // Requests issued in order within one transaction get their keys in
-      // that order: each destination's items keep the order of `entries`.
-      Promise.all(
-        rows.map(({ kind, payload, targets }) =>
-          Promise.all(
-            targets.map((destination) => txn.outbound.enqueue({ destination, kind, payload })),
-          ),
+    return { rows };
+  }
+
+  private write(txn: Txn<'outbound'>, { rows }: { rows: QueueRow[] }): Promise<number[][]> {
+    // Requests issued in order within one transaction get their keys in
+    // that order: each destination's items keep the order of `entries`.
+    return Promise.all(
+      rows.map(({ kind, payload, targets }) =>
+        Promise.all(
+          targets.map((destination) => txn.outbound.enqueue({ destination, kind, payload })),
         ),
       ),
     );
-    if (this.started) {
-      // Each sender learns what was queued for it, so it need not read it back.
-      const queued = new Map<ServerName, QueuedOutbound[]>();
-      rows.forEach(({ kind, payload, targets }, i) => {
-        targets.forEach((destination, j) => {
-          const list = queued.get(destination) ?? [];
-          list.push({ destination, kind, payload, seq: seqs[i]![j]! });
-          queued.set(destination, list);
-        });
+  }
+
+  /** Tells each sender what was committed for it, so it need not read it back. */
+  private wakeFor(rows: readonly QueueRow[], seqs: readonly number[][]): void {
+    if (!this.started) return;
+    const queued = new Map<ServerName, QueuedOutbound[]>();
+    rows.forEach(({ kind, payload, targets }, i) => {
+      targets.forEach((destination, j) => {
+        const list = queued.get(destination) ?? [];
+        list.push({ destination, kind, payload, seq: seqs[i]![j]! });
+        queued.set(destination, list);
       });
-      for (const [destination, items] of queued) this.sender(destination).enqueued(items);
-    }
-    return seqs;
+    });
+    for (const [destination, items] of queued) this.sender(destination).enqueued(items);
   }
 
   /** Starts sending: resumes every destination with queued items (a reopened tab). */
