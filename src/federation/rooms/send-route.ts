@@ -6,7 +6,8 @@
  *   EDUs, else 400 M_BAD_JSON (the spec sets the limits, not the error);
  *   `origin` must be the server that signed the request, else 403 M_FORBIDDEN;
  * - an `(origin, txnId)` already answered gets the stored answer again and
- *   nothing is processed; a duplicate arriving while the first is still being
+ *   no event is fetched or written (the PDUs' checks start while the ID is
+ *   looked up: `proceed`); a duplicate arriving while the first is still being
  *   processed waits for it and gets the same answer;
  * - otherwise the PDUs go through `receivePdus` (with the key ring's lookup
  *   and a fetchMissing and gap fetcher asking the origin), then the answer `{pdus}` is stored
@@ -89,15 +90,24 @@ export function sendRoute(options: SendRouteOptions): AuthenticatedRoute {
   ): { answer: Promise<JsonObject>; done: Promise<unknown> } {
     let recorded: Promise<unknown> = Promise.resolve();
     const answer = (async () => {
-      // Both reads at once: two round trips to IndexedDB cost a message's latency.
-      const [seen, { allowed, denied }] = await Promise.all([
-        store.read(['txnIds'], (t) => t.txnIds.get(origin, txnId)),
-        splitByAcl(node, origin, txn.pdus),
-      ]);
-      if (seen !== undefined) return seen.result;
+      // The PDUs' checks start while the transaction ID is looked up (a round
+      // trip to IndexedDB on every message's path); no event is fetched or
+      // written until the lookup says the transaction is new.
+      const seen = store.read(['txnIds'], (t) => t.txnIds.get(origin, txnId));
+      const proceed = seen.then((record) => record === undefined);
+      // Settled below either way: a failed lookup is not also reported as unhandled here.
+      proceed.catch(() => undefined);
+      const { allowed, denied } = await splitByAcl(node, origin, txn.pdus);
       const fetchMissing = fetchMissingFrom(origin, options.fetch);
       const fetchGap = gapFetcherFrom(origin, options.fetch);
-      const report = await node.receivePdus(origin, allowed, { keyLookup, fetchMissing, fetchGap });
+      const receiving = node.receivePdus(origin, allowed, {
+        keyLookup,
+        fetchMissing,
+        fetchGap,
+        proceed,
+      });
+      const [record, report] = await Promise.all([seen, receiving]);
+      if (record !== undefined) return record.result;
       const result = { pdus: { ...denied, ...report.pdus } } as unknown as JsonObject;
       // The PDUs are committed, so the answer need not wait for this write: if
       // it is lost, a retry finds every event known and gets the same answer.

@@ -123,7 +123,12 @@ export class InboundProcessor {
       room.stateGroup,
       new Set(own),
     );
-    const [admitted] = await Promise.all([Promise.all(started.map((s) => s.done)), reading]);
+    const [admitted, , proceed] = await Promise.all([
+      Promise.all(started.map((s) => s.done)),
+      reading,
+      options.proceed ?? true,
+    ]);
+    if (!proceed) return;
     const fresh = new Map<EventId, Candidate>();
     admitted.forEach((a, i) => {
       if (a.ok) fresh.set(a.candidate.eventId, a.candidate);

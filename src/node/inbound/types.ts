@@ -54,6 +54,13 @@ export interface ReceiveOptions {
    * timeline's oldest event, moving neither the heads nor the current state.
    */
   historical?: boolean;
+  /**
+   * When given, the checks that change nothing (format, signatures, hashes)
+   * and the store reads start at once (keys may be fetched), but no missing
+   * event is fetched and nothing is written until this resolves: true goes
+   * on, false ends the call with nothing changed (`/send` reads whether it has seen the transaction meanwhile).
+   */
+  proceed?: Promise<boolean>;
 }
 
 /** The `/send` answer for one PDU: `{}` once it is stored (whatever its status), else why not. */

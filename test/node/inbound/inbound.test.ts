@@ -41,6 +41,43 @@ async function currentState(t: TestNode, roomId: string) {
 }
 
 describe('inbound PDUs', () => {
+  it('checks but neither fetches nor writes until `proceed` says go on', async () => {
+    const { t, roomId, room } = await setup();
+    const hello = await room.event(remote, {
+      type: 'm.room.message',
+      sender: bob,
+      content: text('hi'),
+    });
+    const before = await dumpAll(t.factory, t.name);
+    let fetched = 0;
+    const fetchMissing = async () => {
+      fetched++;
+      return [];
+    };
+    const stopped = await t.node.receivePdus('remote.example', [hello.pdu], {
+      keyLookup,
+      fetchMissing,
+      proceed: Promise.resolve(false),
+    });
+    expect(stopped.outcomes[hello.eventId]).toBeUndefined();
+    expect(await dumpAll(t.factory, t.name)).toEqual(before);
+    expect(fetched).toBe(0);
+
+    let go!: (value: boolean) => void;
+    const gate = new Promise<boolean>((resolve) => {
+      go = resolve;
+    });
+    const receiving = t.node.receivePdus('remote.example', [hello.pdu], {
+      keyLookup,
+      proceed: gate,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await recordOf(t, hello.eventId)).toBeUndefined();
+    go(true);
+    expect((await receiving).outcomes[hello.eventId]).toEqual({ status: 'accepted' });
+    expect((await t.node.timeline(roomId, { limit: 1 })).items[0]?.eventId).toBe(hello.eventId);
+  });
+
   it.each(['10', '11', '12'] as const)('accepts a remote join and messages (v%s)', async (v) => {
     const { t, roomId, room, bobJoin } = await setup(v);
     const hello = await room.event(remote, {
