@@ -102,8 +102,11 @@ export class TidepoolNode implements NodeApi {
     this.inbound = new InboundProcessor({
       store,
       lock: (roomId, fn) => this.writer.exclusive(roomId, fn),
-      committed: (roomId, stateMoved) =>
-        stateMoved ? this.caches.invalidate(roomId) : this.caches.refresh(roomId),
+      committed: (roomId, stateMoved, after) => {
+        if (stateMoved) this.caches.invalidate(roomId);
+        else if (after !== undefined) this.caches.moveRecord(roomId, after.record, after.depth);
+        else this.caches.refresh(roomId);
+      },
       hub: this.hub,
       localUser: () => this.userId,
     });

@@ -95,6 +95,25 @@ export class RoomCaches {
     if (this.loaded.has(roomId)) this.stale.add(roomId);
   }
 
+  /**
+   * A loaded room's record moved on to `record` (written by someone other
+   * than the local user, the state unchanged), its heads now at `depth`:
+   * the cache takes them as they were written, with no read at all.
+   */
+  moveRecord(roomId: RoomId, record: RoomRecord, depth: number): void {
+    const old = this.loaded.get(roomId);
+    if (old === undefined) return;
+    this.stale.delete(roomId);
+    const next = old.then((cache) =>
+      cache === undefined || cache.record.stateGroup !== record.stateGroup
+        ? loadRoomCache(this.store, roomId)
+        : { ...cache, record, depth },
+    );
+    this.loaded.set(roomId, next);
+    const forget = () => this.loaded.get(roomId) === next && this.loaded.delete(roomId);
+    next.then((found) => found === undefined && forget(), forget);
+  }
+
   /** Replaces a stale room's cache promise with one that reads the record again. */
   private refreshed(roomId: RoomId, old: Promise<RoomCache | undefined>) {
     this.stale.delete(roomId);

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import type { RoomSummary } from './api.js';
 import type { RoomCache } from './room-cache.js';
 import { displayNameOf, joinedCount, membershipOf, stateText } from './room-views.js';
-import { readTimeline } from './timeline-view.js';
+import { newestItem } from './timeline-view.js';
 
 /** The summary of `room` as the local user `self` sees it. */
 export async function roomSummary(
@@ -16,9 +16,7 @@ export async function roomSummary(
   self: UserId,
 ): Promise<RoomSummary> {
   const { record } = room;
-  const page = await readTimeline(store, record.roomId, { limit: 1 }, (user) =>
-    displayNameOf(room, user),
-  );
+  const last = await newestItem(store, record.roomId, (user) => displayNameOf(room, user));
   const summary: RoomSummary = {
     roomId: record.roomId,
     roomVersion: record.roomVersion,
@@ -32,7 +30,6 @@ export async function roomSummary(
   if (name !== undefined) summary.name = name;
   if (topic !== undefined) summary.topic = topic;
   if (alias !== undefined) summary.canonicalAlias = alias;
-  const last = page.items[0];
   if (last !== undefined) summary.lastEvent = last;
   return summary;
 }

@@ -59,6 +59,18 @@ export function readTimeline(
   });
 }
 
+/** The room's newest timeline item (edits shown through their originals), if any. */
+export function newestItem(
+  store: Store,
+  roomId: RoomId,
+  names: SenderNames,
+): Promise<TimelineItem | undefined> {
+  return store.read(['events'], async (txn) => {
+    const record = await txn.events.newest(roomId, (r) => isEdit(r.pdu));
+    return record === undefined ? undefined : timelineItem(txn.events, record, names);
+  });
+}
+
 /** A stored event as a timeline item, with its newest edit or its redaction applied. */
 export async function timelineItem(
   events: EventsStore,

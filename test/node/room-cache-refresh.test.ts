@@ -84,4 +84,30 @@ describe('room cache after inbound events', () => {
       `timeline ${hello.eventId}`,
     ]);
   });
+
+  it('the room list after remote messages holds the record as stored, newest item first', async () => {
+    const { t, roomId, room } = await setup();
+    expect((await t.node.rooms())[0]?.unreadCount).toBe(0);
+    await room.syncHeads();
+    const one = await room.event(remote, {
+      type: 'm.room.message',
+      sender: bob,
+      content: text('1'),
+    });
+    const two = await room.event(remote, {
+      type: 'm.room.message',
+      sender: bob,
+      content: text('2'),
+    });
+    await t.node.receivePdus('remote.example', [one.pdu], { keyLookup });
+    await t.node.receivePdus('remote.example', [two.pdu], { keyLookup });
+    const stored = await t.store.read(['rooms'], (txn) => txn.rooms.get(roomId as never));
+    const [summary] = await t.node.rooms();
+    expect(summary).toMatchObject({ unreadCount: 2, lastEvent: { eventId: two.eventId } });
+    expect(stored).toMatchObject({
+      unreadCount: 2,
+      heads: [two.eventId],
+      lastEventId: two.eventId,
+    });
+  });
 });

@@ -40,9 +40,14 @@ export interface InboundContext {
   /**
    * Told after a commit, before listeners hear: the room's in-memory view is
    * behind the store now; `stateMoved` says whether its current state changed
-   * too, or only its record (heads, stream position, unread count).
+   * too, or only its record (heads, stream position, unread count). `after`
+   * is the record as written and its heads' greatest depth, when known.
    */
-  committed: (roomId: RoomId, stateMoved: boolean) => void;
+  committed: (
+    roomId: RoomId,
+    stateMoved: boolean,
+    after?: { record: RoomRecord; depth: number },
+  ) => void;
   hub: ChangeHub;
   /** The local user: their own events never count as unread. */
   localUser: () => string;
@@ -206,7 +211,12 @@ export class InboundProcessor {
     }
     // Committed: the in-memory state is stale now, then listeners hear.
     const stateMoved = !historical && !sameState(startState, judge.current);
-    this.context.committed(roomId, stateMoved);
+    const depth = headsDepth(written.room.heads, written.records, source);
+    this.context.committed(
+      roomId,
+      stateMoved,
+      depth === undefined ? undefined : { record: written.room, depth },
+    );
     const changes: NodeChange[] = [];
     if (accepted.length > 0) {
       this.context.hub.emitCommittedEvents({
@@ -292,4 +302,19 @@ export class InboundProcessor {
       if (added === 0) return;
     }
   }
+}
+
+/** The greatest depth among `heads`, from the records just written or read; undefined if one is unknown. */
+function headsDepth(
+  heads: readonly EventId[],
+  written: readonly EventRecord[],
+  source: EventSource,
+): number | undefined {
+  let depth = 0;
+  for (const head of heads) {
+    const record = written.find((r) => r.eventId === head) ?? source.stored(head);
+    if (record === undefined) return undefined;
+    depth = Math.max(depth, record.depth);
+  }
+  return depth;
 }

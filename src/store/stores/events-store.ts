@@ -92,6 +92,21 @@ export class EventsStore {
     return { events, next: events.at(-1)?.streamOrder };
   }
 
+  /**
+   * The room's newest timeline event that `skip` does not pass over: one
+   * cursor request, where a one-event page costs three (the room list reads
+   * this for every room after every message).
+   */
+  async newest(
+    roomId: RoomId,
+    skip: (record: EventRecord) => boolean,
+  ): Promise<EventRecord | undefined> {
+    const range = IDBKeyRange.bound([roomId, -Infinity], [roomId, Number.POSITIVE_INFINITY]);
+    let cursor = await this.store.index('byRoomStream').openCursor(range, 'prev');
+    while (cursor !== null && skip(cursor.value)) cursor = await cursor.continue();
+    return cursor?.value;
+  }
+
   /** The room's events with depth in [min, max], lowest depth first (for backfill). */
   byDepth(roomId: RoomId, min: number, max: number, limit?: number): Promise<EventRecord[]> {
     const range = IDBKeyRange.bound([roomId, min], [roomId, max]);
