@@ -141,6 +141,7 @@ export interface MemberInfo {
 
 /** What changed, for subscribers: the UI re-reads what it shows. */
 export type NodeChange =
+  /** Something a room list shows changed: every write to a room or an invite ends with one. */
   | { kind: 'rooms' }
   | { kind: 'timeline'; roomId: string; eventIds: string[] }
   | { kind: 'state'; roomId: string }

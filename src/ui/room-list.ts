@@ -49,7 +49,12 @@ export class RoomList extends LitElement {
     new SessionListener(
       this,
       () => this.session,
-      () => void this.#loadSoon(),
+      // Every change to what a room's entry shows comes with a `rooms` change
+      // (a timeline change is followed by one): reading on each kind read the
+      // list twice per message.
+      (change) => {
+        if (change.kind === 'rooms') void this.#loadSoon();
+      },
     );
   }
 
