@@ -107,6 +107,7 @@ export class TidepoolNode implements NodeApi {
         else if (after !== undefined) this.caches.moveRecord(roomId, after.record, after.depth);
         else this.caches.refresh(roomId);
       },
+      roomRecord: (roomId) => this.caches.record(roomId),
       hub: this.hub,
       localUser: () => this.userId,
     });

@@ -76,6 +76,18 @@ export class RoomCaches {
     return cache;
   }
 
+  /**
+   * The room's record: from memory when its cache is loaded and not stale
+   * (every writer of a room record moves or drops the cache after its
+   * commit), else read. The inbound path asks for it first on every batch.
+   */
+  async record(roomId: RoomId): Promise<RoomRecord | undefined> {
+    const loaded = this.stale.has(roomId) ? undefined : this.loaded.get(roomId);
+    const cache = loaded === undefined ? undefined : await loaded.catch(() => undefined);
+    if (cache !== undefined) return cache.record;
+    return this.store.read(['rooms'], (txn) => txn.rooms.get(roomId));
+  }
+
   /** Installs the cache of a room just created (its state is all in memory already). */
   install(cache: RoomCache): void {
     this.stale.delete(cache.record.roomId);

@@ -21,10 +21,18 @@ import { RoomListTyping } from './room-list-typing.js';
  * message (or who is typing there now) and the unread count. Fires
  * `tp-select-room` (detail: room ID).
  */
+/** How long after a change the room list reads it: about three frames. */
+const LIST_DELAY_MS = 50;
+
 @customElement('tp-room-list')
 export class RoomList extends LitElement {
-  /** Re-reads after node changes, coalesced (see coalesce.ts). */
-  readonly #loadSoon = coalesce(() => this.load());
+  /**
+   * Re-reads after node changes, coalesced (see coalesce.ts) and a little
+   * later: a new message's entry can trail the open timeline by a few
+   * frames, and reading the list at once made the timeline's own read of
+   * that message wait behind it in the node's worker.
+   */
+  readonly #loadSoon = coalesce(() => this.load(), { afterMs: LIST_DELAY_MS });
   /** The running node: its API and change feed. */
   @property({ attribute: false }) session?: NodeSession;
   private get api(): Remote<NodeRemoteApi> | undefined {

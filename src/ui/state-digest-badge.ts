@@ -11,7 +11,7 @@ import './copy-button.js';
 /**
  * `<tp-state-digest-badge>`: "State digest: XXXXXXXXXXXX" for the room's
  * current resolved state, with a copy button. Two tabs showing the same digest
- * hold the same state; re-read on every change to the room.
+ * hold the same state; re-read when the room's state changes.
  */
 @customElement('tp-state-digest-badge')
 export class StateDigestBadge extends LitElement {
@@ -31,7 +31,8 @@ export class StateDigestBadge extends LitElement {
       this,
       () => this.session,
       (change) => {
-        if ('roomId' in change && change.roomId === this.roomId) void this.#loadSoon();
+        // The digest is of the state alone: messages leave it as it was.
+        if (change.kind === 'state' && change.roomId === this.roomId) void this.#loadSoon();
       },
     );
   }

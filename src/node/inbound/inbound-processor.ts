@@ -48,6 +48,8 @@ export interface InboundContext {
     stateMoved: boolean,
     after?: { record: RoomRecord; depth: number },
   ) => void;
+  /** The room's current record, from memory where the node has it (RoomCaches.record). */
+  roomRecord?: (roomId: RoomId) => Promise<RoomRecord | undefined>;
   hub: ChangeHub;
   /** The local user: their own events never count as unread. */
   localUser: () => string;
@@ -95,7 +97,7 @@ export class InboundProcessor {
     report: InboundReport,
   ): Promise<void> {
     const source = new EventSource(this.context.store, roomId, this.known);
-    const room = await source.room();
+    const room = await (this.context.roomRecord?.(roomId) ?? source.room());
     if (room === undefined) {
       for (const { index } of items) report.unkeyed.push({ index, error: 'not in this room' });
       return;
