@@ -143,7 +143,16 @@ export interface MemberInfo {
 export type NodeChange =
   /** Something a room list shows changed: every write to a room or an invite ends with one. */
   | { kind: 'rooms' }
-  | { kind: 'timeline'; roomId: string; eventIds: string[] }
+  | {
+      kind: 'timeline';
+      roomId: string;
+      eventIds: string[];
+      /**
+       * The new events as timeline items (oldest first), when they change no
+       * older item: a view at the bottom can show them without a read.
+       */
+      items?: TimelineItem[];
+    }
   | { kind: 'state'; roomId: string }
   | { kind: 'identity' };
 

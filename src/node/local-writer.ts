@@ -19,7 +19,8 @@ import { KeyedLock } from './keyed-lock.js';
 import type { LocalSendOutbox } from './local-send-outbox.js';
 import { type PreparedBatch, prepareBatch } from './prepare-batch.js';
 import type { RoomCache, RoomCaches } from './room-cache.js';
-import { joinedUsers } from './room-views.js';
+import { displayNameOf, joinedUsers } from './room-views.js';
+import { freshItems } from './timeline-view.js';
 import { emptyState } from './working-state.js';
 
 /** What the writer needs from its node. */
@@ -75,7 +76,7 @@ export class LocalWriter {
       batch.state.applyTo(room.state, room.events);
       room.record = result.record;
       room.depth = batch.depth;
-      this.announce(batch);
+      this.announce(batch, result.streamOrders, room);
       return batch.events.map((e) => e.eventId);
     });
   }
@@ -125,7 +126,7 @@ export class LocalWriter {
       };
       batch.state.applyTo(room.state, room.events);
       this.context.rooms.install(room);
-      this.announce(batch);
+      this.announce(batch, result.streamOrders, room);
       return batch.roomId;
     });
   }
@@ -147,10 +148,23 @@ export class LocalWriter {
     return { identity, userId: userIdOf(identity), now: this.context.now };
   }
 
-  private announce(batch: PreparedBatch): void {
-    const changes: NodeChange[] = [
-      { kind: 'timeline', roomId: batch.roomId, eventIds: batch.events.map((e) => e.eventId) },
-    ];
+  /** Tells listeners about a committed batch; `room` holds the state after it. */
+  private announce(batch: PreparedBatch, streamOrders: readonly number[], room: RoomCache): void {
+    const timeline: NodeChange = {
+      kind: 'timeline',
+      roomId: batch.roomId,
+      eventIds: batch.events.map((e) => e.eventId),
+    };
+    const items = freshItems(
+      batch.events.map((e, i) => ({
+        eventId: e.eventId,
+        pdu: e.pdu,
+        streamOrder: streamOrders[i]!,
+      })),
+      (user) => displayNameOf(room, user),
+    );
+    if (items !== undefined) timeline.items = items;
+    const changes: NodeChange[] = [timeline];
     if (batch.state.changes.size > 0) changes.push({ kind: 'state', roomId: batch.roomId });
     changes.push({ kind: 'rooms' });
     this.context.hub.emitCommittedEvents({ roomId: batch.roomId, events: batch.events });

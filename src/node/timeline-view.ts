@@ -77,14 +77,57 @@ export async function timelineItem(
   record: EventRecord,
   names: SenderNames,
 ): Promise<TimelineItem> {
+  const item = plainItem(record, names);
+  if (record.redactedBy !== undefined) {
+    item.redactedBy = record.redactedBy;
+    item.content = {};
+  } else if (record.editedBy !== undefined) {
+    const edit = await events.get(record.editedBy);
+    const replacement = edit?.pdu.content['m.new_content'];
+    // A redacted edit no longer says anything: the original shows through.
+    if (edit !== undefined && edit.redactedBy === undefined && isJsonObject(replacement)) {
+      item.content = replacement;
+      item.editedBy = { eventId: edit.eventId, originServerTs: edit.pdu.origin_server_ts };
+    }
+  }
+  return item;
+}
+
+/** A new event, as the change notice for it carries it. */
+export interface FreshEvent {
+  eventId: EventRecord['eventId'];
+  pdu: Pdu;
+  streamOrder: number;
+}
+
+/**
+ * Events just accepted into the timeline as the items a read would give,
+ * oldest first, so a view at the bottom can show them without reading the
+ * store. Undefined when one of them changes an older item (an edit, a
+ * redaction): the view must then read the items it holds again.
+ */
+export function freshItems(
+  events: readonly FreshEvent[],
+  names: SenderNames,
+): TimelineItem[] | undefined {
+  if (events.some(({ pdu }) => isEdit(pdu) || pdu.type === 'm.room.redaction')) return undefined;
+  return events.map(({ eventId, pdu, streamOrder }) =>
+    plainItem({ eventId, pdu, status: 'accepted', streamOrder }, names),
+  );
+}
+
+/** The item of a record as sent, before edits and redactions. */
+function plainItem(
+  record: Pick<EventRecord, 'eventId' | 'pdu' | 'status' | 'streamOrder' | 'rejectionReason'>,
+  names: SenderNames,
+): TimelineItem {
   const { pdu } = record;
-  let content: JsonObject = pdu.content;
   const item: TimelineItem = {
     eventId: record.eventId,
     type: pdu.type,
     sender: pdu.sender,
     originServerTs: pdu.origin_server_ts,
-    content,
+    content: pdu.content,
     status: record.status,
     streamOrder: record.streamOrder ?? 0,
   };
@@ -92,18 +135,5 @@ export async function timelineItem(
   if (name !== undefined) item.senderName = name;
   if (pdu.state_key !== undefined) item.stateKey = pdu.state_key;
   if (record.rejectionReason !== undefined) item.statusReason = record.rejectionReason;
-  if (record.redactedBy !== undefined) {
-    item.redactedBy = record.redactedBy;
-    content = {};
-  } else if (record.editedBy !== undefined) {
-    const edit = await events.get(record.editedBy);
-    const replacement = edit?.pdu.content['m.new_content'];
-    // A redacted edit no longer says anything: the original shows through.
-    if (edit !== undefined && edit.redactedBy === undefined && isJsonObject(replacement)) {
-      content = replacement;
-      item.editedBy = { eventId: edit.eventId, originServerTs: edit.pdu.origin_server_ts };
-    }
-  }
-  item.content = content;
   return item;
 }

@@ -1,6 +1,6 @@
 import type { Remote } from 'comlink';
 import type { ReactiveControllerHost } from 'lit';
-import type { NodeApi, TimelineItem } from '../node/api.js';
+import type { NodeApi, NodeChange, TimelineItem } from '../node/api.js';
 import { coalesce } from './coalesce.js';
 import { errorText } from './errors.js';
 import { renderedItems, visibleRange } from './timeline-anchor.js';
@@ -68,6 +68,9 @@ export class TimelineReader {
   /** Dropped newer items are being read again. */
   loadingNewer = false;
   #reading = 0;
+  /** Changes that needed a read, and how many of them a finished read covered. */
+  #changesOwed = 0;
+  #changesRead = 0;
   #status = START;
   /** Window changes, one at a time: each measures, changes, renders and restores the view. */
   readonly #changes = new WindowChanges(this);
@@ -113,10 +116,54 @@ export class TimelineReader {
     void this.reload();
   }
 
-  /** The room changed on the node. */
-  nodeChanged(): void {
+  /**
+   * The room changed on the node. New events that change no older item come
+   * with their items: at the bottom, with no read owed, they are shown as
+   * they are (no round trip to the node). Anything else starts a read.
+   */
+  nodeChanged(change: NodeChange): void {
+    const items = change.kind === 'timeline' ? change.items : undefined;
+    if (items !== undefined && this.#appendable(items)) {
+      void this.#append(items);
+      return;
+    }
+    this.#changesOwed++;
     this.reads.changed();
     void this.refreshSoon();
+  }
+
+  /**
+   * Whether `items` (oldest first) can go straight in at the bottom: the
+   * window holds the newest events and is followed, and no read is owed for
+   * an earlier change (its events could be older than these, and the read
+   * for them starts from the newest held).
+   */
+  #appendable(items: readonly TimelineItem[]): boolean {
+    const win = this.window;
+    const first = items[0];
+    return (
+      first !== undefined &&
+      this.#status.loaded &&
+      this.#changesRead === this.#changesOwed &&
+      !this.loadingNewer &&
+      win.live &&
+      this.scroll.sticky &&
+      first.streamOrder > (win.items.at(-1)?.streamOrder ?? -1)
+    );
+  }
+
+  async #append(items: readonly TimelineItem[]): Promise<void> {
+    const reading = this.#reading;
+    const win = this.window;
+    this.reads.mark(items, this.reads.current);
+    let arrived: TimelineItem[] = [];
+    await this.change(() => {
+      // Pages are merged newest first, as the node reads them.
+      if (reading === this.#reading && win === this.window) {
+        arrived = win.merge([...items].reverse()).added;
+      }
+    }, 'either');
+    this.view.arrived(arrived);
   }
 
   /** The newest page: the first reading of a room, or a jump back to the newest. */
@@ -126,9 +173,12 @@ export class TimelineReader {
     if (!api || !roomId) return;
     const reading = ++this.#reading;
     const generation = this.reads.current;
+    const owed = this.#changesOwed;
     try {
       const page = await api.timeline(roomId, { limit: PAGE });
       if (reading !== this.#reading) return;
+      // The newest page holds every change owed when it was asked for.
+      this.#changesRead = Math.max(this.#changesRead, owed);
       this.reads.clear();
       this.reads.mark(page.items, generation);
       await this.change(() => {
@@ -151,6 +201,7 @@ export class TimelineReader {
     const api = this.view.api();
     const roomId = this.view.roomId();
     if (!api || !roomId || !this.#status.loaded) return;
+    const owed = this.#changesOwed;
     const reading = this.#reading;
     const generation = this.reads.current;
     const win = this.window;
@@ -195,6 +246,8 @@ export class TimelineReader {
         }
       }, 'either');
       this.set({ error: undefined });
+      // Everything up to the changes owed when this read started is held now.
+      if (reading === this.#reading) this.#changesRead = Math.max(this.#changesRead, owed);
       this.view.arrived(arrived);
     } catch (error) {
       if (reading === this.#reading)

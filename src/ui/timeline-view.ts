@@ -97,7 +97,7 @@ export class TimelineView extends LitElement {
           (change.kind === 'timeline' || change.kind === 'state') &&
           change.roomId === this.roomId
         ) {
-          this.#reader.nodeChanged();
+          this.#reader.nodeChanged(change);
         }
       },
     );

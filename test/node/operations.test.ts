@@ -139,13 +139,16 @@ describe('subscribers', () => {
     const ids = await t.node.sendMessages(roomId, [text('a'), text('b')]);
     await Promise.all(pending);
     expect(seen).toEqual([
-      { change: { kind: 'timeline', roomId, eventIds: ids }, storedYet: true },
+      {
+        change: { kind: 'timeline', roomId, eventIds: ids, items: expect.any(Array) },
+        storedYet: true,
+      },
     ]);
     const all: NodeChange[] = [];
     const second = await t.node.subscribe((c) => all.push(c));
     await t.node.setName(roomId, 'x');
     expect(all).toEqual([
-      { kind: 'timeline', roomId, eventIds: [expect.any(String)] },
+      { kind: 'timeline', roomId, eventIds: [expect.any(String)], items: expect.any(Array) },
       { kind: 'state', roomId },
       { kind: 'rooms' },
     ]);

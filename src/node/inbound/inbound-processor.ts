@@ -12,11 +12,13 @@
  */
 import type { EventId, RoomId } from '../../core/ids.js';
 import { isJsonObject } from '../../core/json.js';
+import { type StateKey, stateKeyOf } from '../../core/pdu.js';
 import { type RoomVersionRules, roomVersionRules } from '../../core/room-versions.js';
 import type { EventRecord, RoomRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
-import type { NodeChange } from '../api.js';
+import type { NodeChange, TimelineItem } from '../api.js';
 import type { ChangeHub } from '../change-hub.js';
+import { type FreshEvent, freshItems } from '../timeline-view.js';
 import { admit, type Candidate, startAdmission } from './admit.js';
 import { batchOrder } from './batch-order.js';
 import { EventSource } from './event-source.js';
@@ -225,11 +227,17 @@ export class InboundProcessor {
         roomId,
         events: accepted.map((v) => ({ eventId: v.candidate.eventId, pdu: v.candidate.pdu })),
       });
-      changes.push({
+      const timeline: NodeChange = {
         kind: 'timeline',
         roomId,
         eventIds: accepted.map((v) => v.candidate.eventId),
-      });
+      };
+      const items =
+        historical || judge.marks.length > 0
+          ? undefined
+          : newItems(written.records, judge.current, source);
+      if (items !== undefined) timeline.items = items;
+      changes.push(timeline);
     }
     if (stateMoved) changes.push({ kind: 'state', roomId });
     changes.push({ kind: 'rooms' });
@@ -319,4 +327,31 @@ function headsDepth(
     depth = Math.max(depth, record.depth);
   }
   return depth;
+}
+
+/**
+ * The batch's accepted events as timeline items for the change notice
+ * (`freshItems`), with sender names from the state after the batch; undefined
+ * when a sender's member event is not at hand (the view reads them instead).
+ */
+function newItems(
+  records: readonly EventRecord[],
+  state: ReadonlyMap<StateKey, EventId>,
+  source: EventSource,
+): TimelineItem[] | undefined {
+  const fresh: FreshEvent[] = [];
+  const names = new Map<string, string | undefined>();
+  for (const record of records) {
+    if (record.status !== 'accepted' || record.streamOrder === undefined) continue;
+    if (record.redactedBy !== undefined || record.editedBy !== undefined) return undefined;
+    fresh.push({ eventId: record.eventId, pdu: record.pdu, streamOrder: record.streamOrder });
+    const sender = record.pdu.sender;
+    if (names.has(sender)) continue;
+    const memberId = state.get(stateKeyOf('m.room.member', sender));
+    const member = memberId === undefined ? undefined : source.pdus.get(memberId);
+    if (memberId !== undefined && member === undefined) return undefined;
+    const name = member?.content.displayname;
+    names.set(sender, typeof name === 'string' ? name : undefined);
+  }
+  return freshItems(fresh, (user) => names.get(user));
 }

@@ -89,7 +89,12 @@ describe('inbound PDUs', () => {
     await t.node.subscribe((change) => void changes.push(change));
     const report = await receive(t, [hello]);
     expect(report.pdus).toEqual({ [hello.eventId]: {} });
-    expect(changes).toContainEqual({ kind: 'timeline', roomId, eventIds: [hello.eventId] });
+    expect(changes).toContainEqual({
+      kind: 'timeline',
+      roomId,
+      eventIds: [hello.eventId],
+      items: [expect.objectContaining({ eventId: hello.eventId })],
+    });
     const page = await t.node.timeline(roomId, { limit: 2 });
     expect(page.items.map((i) => i.eventId)).toEqual([hello.eventId, bobJoin.eventId]);
     expect(page.items[0]).toMatchObject({ sender: bob, status: 'accepted', content: text('hi') });
