@@ -52,6 +52,10 @@ export function appendLocalEvents(
   const { roomId, events } = batch;
   const { outbox } = extras;
   return store.write(outbox === undefined ? stores : storesWithOutbound, async (txn) => {
+    // First, before any other await: see CountersStore.allocateStreamOrders.
+    const allocation = await txn.counters.allocateStreamOrders(events.length);
+    const writes = new PendingWrites();
+    writes.add(allocation.written);
     for (const alias of extras.aliases ?? []) {
       const existing = await txn.aliases.get(alias.alias);
       if (existing !== undefined && existing.roomId !== roomId) {
@@ -60,13 +64,11 @@ export function appendLocalEvents(
       await txn.aliases.put(alias);
     }
     let group: StateGroupId | undefined = previous?.stateGroup;
-    const first = await txn.counters.reserveStreamOrders(events.length);
-    const streamOrders = events.map((_, i) => first + i);
+    const streamOrders = events.map((_, i) => allocation.first + i);
     // IndexedDB runs a transaction's requests in the order they are made, so
     // the plain writes are issued without waiting for each one: a round trip
     // per request was most of the cost of a batch. Only reads whose answer
     // shapes a later request (state groups, edit targets) are awaited.
-    const writes = new PendingWrites();
     for (const [i, event] of events.entries()) {
       const { state_key: stateKey, type } = event.pdu;
       // The group goes on the event's record, so it is known before the add. A

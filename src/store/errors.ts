@@ -112,3 +112,19 @@ export class StoreMissingRecordError extends MatrixError {
     super('M_UNKNOWN', message, options);
   }
 }
+
+/**
+ * Something other than this store moved the stream position on (another tab
+ * writing the same node's database, which its Web Lock should prevent). The
+ * write was rolled back; the next one reads the position again.
+ */
+export class StoreConflictError extends MatrixError {
+  override name = 'StoreConflictError';
+  constructor(options: MatrixErrorOptions = {}) {
+    super(
+      'M_UNKNOWN',
+      "Another tab wrote this node's database at the same time: nothing was stored; try again",
+      options,
+    );
+  }
+}

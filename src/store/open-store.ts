@@ -4,6 +4,8 @@ import { StoreCorruptError } from './errors.js';
 import { migrations } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { type CloseReason, Store } from './store.js';
+import { StreamPositionCache } from './stores/counters-store.js';
+import type { WrapperSettings } from './transaction.js';
 import { findSchemaProblem } from './verify-schema.js';
 
 /** Options for `openStore`. */
@@ -37,7 +39,7 @@ export async function openStore(name: string, options: OpenStoreOptions = {}): P
     db.close();
     throw new StoreCorruptError(name, problem);
   }
-  const settings =
-    options.snapshotInterval === undefined ? {} : { snapshotInterval: options.snapshotInterval };
+  const settings: WrapperSettings = { streamPosition: new StreamPositionCache() };
+  if (options.snapshotInterval !== undefined) settings.snapshotInterval = options.snapshotInterval;
   return new Store(db, name, settings, options.onClose);
 }

@@ -6,7 +6,7 @@
 import type { IDBPTransaction } from 'idb';
 import type { ObjectStore, StoreName, TidepoolSchema } from './schema.js';
 import { AliasesStore } from './stores/aliases-store.js';
-import { CountersStore } from './stores/counters-store.js';
+import { CountersStore, type StreamPositionCache } from './stores/counters-store.js';
 import { DirectoryStore } from './stores/directory-store.js';
 import { EventsStore } from './stores/events-store.js';
 import { IdentityStore } from './stores/identity-store.js';
@@ -21,6 +21,8 @@ import { TxnIdsStore } from './stores/txn-ids-store.js';
 export interface WrapperSettings {
   /** Deltas between state-group snapshots (see StateGroupsStore). */
   snapshotInterval?: number;
+  /** The stream position kept across this database's transactions (see CountersStore). */
+  streamPosition?: StreamPositionCache;
 }
 
 const wrappers = {
@@ -35,7 +37,8 @@ const wrappers = {
   directory: (store: ObjectStore<'directory'>) => new DirectoryStore(store),
   invites: (store: ObjectStore<'invites'>) => new InvitesStore(store),
   identity: (store: ObjectStore<'identity'>) => new IdentityStore(store),
-  counters: (store: ObjectStore<'counters'>) => new CountersStore(store),
+  counters: (store: ObjectStore<'counters'>, settings: WrapperSettings) =>
+    new CountersStore(store, settings.streamPosition),
 } satisfies {
   [N in StoreName]: (store: ObjectStore<N>, settings: WrapperSettings) => unknown;
 };

@@ -54,7 +54,16 @@ const stores = ['events', 'counters', 'stateGroups', 'rooms'] as const;
 /** Writes `batch` in one transaction; resolves after the commit with what it stored. */
 export function writeInbound(store: Store, batch: InboundWrite): Promise<InboundWritten> {
   const { room, verdicts } = batch;
+  const accepted = verdicts.filter((v) => v.status === 'accepted');
+  const history = batch.historyBelow;
   return store.write(stores, async (txn) => {
+    // First, before any other await: see CountersStore.allocateStreamOrders.
+    const allocation =
+      history === undefined && accepted.length > 0
+        ? await txn.counters.allocateStreamOrders(accepted.length)
+        : undefined;
+    const writes: Promise<unknown>[] = [];
+    if (allocation !== undefined) writes.push(settle(allocation.written));
     const ids: StateGroupId[] = [];
     const records: EventRecord[] = [];
     const idOf = (ref: GroupRef): StateGroupId =>
@@ -62,15 +71,7 @@ export function writeInbound(store: Store, batch: InboundWrite): Promise<Inbound
     for (const group of batch.groups) {
       ids.push(await txn.stateGroups.create(room.roomId, idOf(group.base), group.delta));
     }
-    const accepted = verdicts.filter((v) => v.status === 'accepted');
-    const history = batch.historyBelow;
-    let order =
-      history !== undefined
-        ? history - accepted.length
-        : accepted.length > 0
-          ? await txn.counters.reserveStreamOrders(accepted.length)
-          : 0;
-    const writes: Promise<unknown>[] = [];
+    let order = history !== undefined ? history - accepted.length : (allocation?.first ?? 0);
     for (const outlier of batch.outliers ?? []) writes.push(settle(txn.events.add(outlier)));
     let last: { eventId: EventId; streamOrder: number } | undefined;
     for (const verdict of verdicts) {

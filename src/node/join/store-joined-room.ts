@@ -34,14 +34,16 @@ const stores = ['events', 'counters', 'stateGroups', 'rooms'] as const;
 export function writeJoinedRoom(store: Store, joined: JoinedRoom): Promise<RoomRecord> {
   const { roomId, join } = joined;
   return store.write(stores, async (txn) => {
+    // First, before any other await: see CountersStore.allocateStreamOrders.
+    const allocation = await txn.counters.allocateStreamOrders(1);
     const ids = [...joined.events.keys(), join.eventId];
     const known = await Promise.all(ids.map((id) => txn.events.has(id)));
     const stored = new Set(ids.filter((_, i) => known[i]));
     const after = new Map(joined.stateBefore);
     after.set(stateKeyOf('m.room.member', join.pdu.state_key!), join.eventId);
     const group = await txn.stateGroups.create(roomId, undefined, Object.fromEntries(after));
-    const streamOrder = await txn.counters.reserveStreamOrders(1);
-    const writes: Promise<unknown>[] = [];
+    const streamOrder = allocation.first;
+    const writes: Promise<unknown>[] = [settle(allocation.written)];
     for (const [eventId, pdu] of joined.events) {
       if (stored.has(eventId)) continue;
       const record: EventRecord = { eventId, roomId, pdu, depth: pdu.depth, status: 'outlier' };
