@@ -164,6 +164,7 @@ export class LocalWriter {
       (user) => displayNameOf(room, user),
     );
     if (items !== undefined) timeline.items = items;
+    room.newest = items?.at(-1);
     const changes: NodeChange[] = [timeline];
     if (batch.state.changes.size > 0) changes.push({ kind: 'state', roomId: batch.roomId });
     changes.push({ kind: 'rooms' });

@@ -104,8 +104,9 @@ export class TidepoolNode implements NodeApi {
       lock: (roomId, fn) => this.writer.exclusive(roomId, fn),
       committed: (roomId, stateMoved, after) => {
         if (stateMoved) this.caches.invalidate(roomId);
-        else if (after !== undefined) this.caches.moveRecord(roomId, after.record, after.depth);
-        else this.caches.refresh(roomId);
+        else if (after !== undefined) {
+          this.caches.moveRecord(roomId, after.record, after.depth, after.newest);
+        } else this.caches.refresh(roomId);
       },
       roomRecord: (roomId) => this.caches.record(roomId),
       hub: this.hub,

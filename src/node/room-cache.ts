@@ -14,6 +14,7 @@ import type { Pdu, StateKey } from '../core/pdu.js';
 import { type RoomVersionRules, roomVersionRules } from '../core/room-versions.js';
 import type { RoomRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import type { TimelineItem } from './api.js';
 
 /** A room's current state, held in memory. */
 export interface RoomCache {
@@ -25,7 +26,15 @@ export interface RoomCache {
   events: Map<EventId, Pdu>;
   /** The greatest depth among the heads: the next event's depth is one more. */
   depth: number;
+  /**
+   * The room's newest timeline item as the last write gave it (the room list
+   * shows it after every message); undefined when it must be read.
+   */
+  newest?: TimelineItem;
 }
+
+/** What a write did to a room's newest item: left it, or made it `item` (undefined: unknown). */
+export type NewestChange = 'kept' | { item: TimelineItem | undefined };
 
 /** Lazily loaded RoomCaches, one per room. */
 export class RoomCaches {
@@ -112,14 +121,14 @@ export class RoomCaches {
    * than the local user, the state unchanged), its heads now at `depth`:
    * the cache takes them as they were written, with no read at all.
    */
-  moveRecord(roomId: RoomId, record: RoomRecord, depth: number): void {
+  moveRecord(roomId: RoomId, record: RoomRecord, depth: number, newest: NewestChange): void {
     const old = this.loaded.get(roomId);
     if (old === undefined) return;
     this.stale.delete(roomId);
     const next = old.then((cache) =>
       cache === undefined || cache.record.stateGroup !== record.stateGroup
         ? loadRoomCache(this.store, roomId)
-        : { ...cache, record, depth },
+        : { ...cache, record, depth, newest: newest === 'kept' ? cache.newest : newest.item },
     );
     this.loaded.set(roomId, next);
     const forget = () => this.loaded.get(roomId) === next && this.loaded.delete(roomId);
@@ -168,7 +177,8 @@ async function reloadRoomCache(store: Store, cache: RoomCache): Promise<RoomCach
     return { record, depth: Math.max(0, ...heads.map((head) => head?.depth ?? 0)) };
   });
   if (fresh === undefined) return loadRoomCache(store, roomId);
-  return { ...cache, record: fresh.record, depth: fresh.depth };
+  // Someone wrote the room: its newest item is read again when asked for.
+  return { ...cache, record: fresh.record, depth: fresh.depth, newest: undefined };
 }
 
 /** Reads one room's record, current state and head depth in one read transaction. */

@@ -16,7 +16,10 @@ export async function roomSummary(
   self: UserId,
 ): Promise<RoomSummary> {
   const { record } = room;
-  const last = await newestItem(store, record.roomId, (user) => displayNameOf(room, user));
+  // Kept by the last write when it could say (no edit, no redaction): no read.
+  // A read is not kept: a write committing meanwhile would be overwritten.
+  const last =
+    room.newest ?? (await newestItem(store, record.roomId, (user) => displayNameOf(room, user)));
   const summary: RoomSummary = {
     roomId: record.roomId,
     roomVersion: record.roomVersion,

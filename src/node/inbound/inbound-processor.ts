@@ -18,6 +18,7 @@ import type { EventRecord, RoomRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { NodeChange, TimelineItem } from '../api.js';
 import type { ChangeHub } from '../change-hub.js';
+import type { NewestChange } from '../room-cache.js';
 import { type FreshEvent, freshItems } from '../timeline-view.js';
 import { admit, type Candidate, startAdmission } from './admit.js';
 import { batchOrder } from './batch-order.js';
@@ -43,12 +44,13 @@ export interface InboundContext {
    * Told after a commit, before listeners hear: the room's in-memory view is
    * behind the store now; `stateMoved` says whether its current state changed
    * too, or only its record (heads, stream position, unread count). `after`
-   * is the record as written and its heads' greatest depth, when known.
+   * is the record as written, its heads' greatest depth and the room's newest
+   * timeline item, when known.
    */
   committed: (
     roomId: RoomId,
     stateMoved: boolean,
-    after?: { record: RoomRecord; depth: number },
+    after?: { record: RoomRecord; depth: number; newest: NewestChange },
   ) => void;
   /** The room's current record, from memory where the node has it (RoomCaches.record). */
   roomRecord?: (roomId: RoomId) => Promise<RoomRecord | undefined>;
@@ -216,10 +218,22 @@ export class InboundProcessor {
     // Committed: the in-memory state is stale now, then listeners hear.
     const stateMoved = !historical && !sameState(startState, judge.current);
     const depth = headsDepth(written.room.heads, written.records, source);
+    const newTimelineItems =
+      accepted.length === 0 || historical || judge.marks.length > 0
+        ? undefined
+        : newItems(written.records, judge.current, source);
+    // The newest item moves only with new accepted events; marks may change it.
+    const keepsNewest = (accepted.length === 0 || historical) && judge.marks.length === 0;
     this.context.committed(
       roomId,
       stateMoved,
-      depth === undefined ? undefined : { record: written.room, depth },
+      depth === undefined
+        ? undefined
+        : {
+            record: written.room,
+            depth,
+            newest: keepsNewest ? 'kept' : { item: newTimelineItems?.at(-1) },
+          },
     );
     const changes: NodeChange[] = [];
     if (accepted.length > 0) {
@@ -232,11 +246,7 @@ export class InboundProcessor {
         roomId,
         eventIds: accepted.map((v) => v.candidate.eventId),
       };
-      const items =
-        historical || judge.marks.length > 0
-          ? undefined
-          : newItems(written.records, judge.current, source);
-      if (items !== undefined) timeline.items = items;
+      if (newTimelineItems !== undefined) timeline.items = newTimelineItems;
       changes.push(timeline);
     }
     if (stateMoved) changes.push({ kind: 'state', roomId });
