@@ -21,19 +21,8 @@ interface Spare {
   /** Set once opened; undefined while opening or after it failed. */
   stream?: Stream;
   settled: boolean;
-  /** Resolves when the opening settles, either way. */
-  ready: Promise<void>;
   openedAt: number;
 }
-
-/**
- * How long a request waits for a spare still opening before it opens its
- * own. A spare started earlier is ready sooner than a new stream would be
- * (back-to-back transactions ask again a few ms after each answer, before
- * the spare opened since is ready); the bound keeps a stuck opening from
- * holding the request.
- */
-const SPARE_WAIT_MS = 25;
 
 function usable(stream: Stream, connection: Connection): boolean {
   return (
@@ -57,21 +46,11 @@ export class SpareStreams {
 
   /**
    * A stream for one request on `connection`: the spare if it is ready and
-   * sound, else a new one. A spare still opening is waited for a little
-   * (SPARE_WAIT_MS); a used or failed one is replaced.
+   * sound, else a new one. A spare still opening is left to finish (waiting
+   * for it could cost a timeout); a used or failed one is replaced.
    */
   async take(connection: Connection, signal: AbortSignal): Promise<Stream> {
     const spare = this.spares.get(connection);
-    if (spare !== undefined && !spare.settled) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const waited = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, SPARE_WAIT_MS);
-      });
-      await Promise.race([spare.ready, waited]);
-      clearTimeout(timer);
-      // Another request may have taken it meanwhile.
-      if (this.spares.get(connection) !== spare) return await this.open(connection, signal);
-    }
     if (spare?.settled) {
       this.spares.delete(connection);
       const { stream } = spare;
@@ -91,22 +70,16 @@ export class SpareStreams {
    */
   refill(connection: Connection): void {
     if (connection.status !== 'open' || this.spares.has(connection)) return;
-    const opening = this.open(connection, AbortSignal.timeout(this.openTimeoutMs));
-    const spare: Spare = {
-      settled: false,
-      openedAt: Date.now(),
-      ready: opening.then(
-        (stream) => {
-          spare.stream = stream;
-          spare.settled = true;
-          // Given up on meanwhile (a request stopped waiting): not left open.
-          if (this.spares.get(connection) !== spare) stream.abort(new Error('Unused spare stream'));
-        },
-        () => {
-          spare.settled = true;
-        },
-      ),
-    };
+    const spare: Spare = { settled: false, openedAt: Date.now() };
     this.spares.set(connection, spare);
+    this.open(connection, AbortSignal.timeout(this.openTimeoutMs)).then(
+      (stream) => {
+        spare.stream = stream;
+        spare.settled = true;
+      },
+      () => {
+        spare.settled = true;
+      },
+    );
   }
 }
