@@ -33,6 +33,8 @@ export interface WriterContext {
   random: RandomBytes;
   /** The federation's outbox, if one is set: it queues each send in the send's transaction. */
   outbox: () => LocalSendOutbox | undefined;
+  /** A new room's record is stored (called before anyone hears of it). */
+  roomCreated?: (roomId: RoomId) => void;
 }
 
 /** Builds the drafts of one operation from the room's current state (may read the store). */
@@ -126,6 +128,7 @@ export class LocalWriter {
       };
       batch.state.applyTo(room.state, room.events);
       this.context.rooms.install(room);
+      this.context.roomCreated?.(batch.roomId);
       this.announce(batch, result.streamOrders, room);
       return batch.roomId;
     });

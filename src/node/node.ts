@@ -35,9 +35,10 @@ import { exportIdentityFile } from './identity-file.js';
 import { InboundProcessor } from './inbound/inbound-processor.js';
 import type { InboundReport, ReceiveOptions } from './inbound/types.js';
 import { type JoinedRoom, writeJoinedRoom } from './join/store-joined-room.js';
+import { ListedRooms } from './listed-rooms.js';
 import type { LocalSendOutbox } from './local-send-outbox.js';
 import { LocalWriter } from './local-writer.js';
-import { newestFirst, type ReceivedInvite, withInvites } from './membership/received-invites.js';
+import { type ReceivedInvite, withInvites } from './membership/received-invites.js';
 import {
   editDraft,
   type MembershipAction,
@@ -82,6 +83,7 @@ export class TidepoolNode implements NodeApi {
   private readonly inbound: InboundProcessor;
   private readonly now: () => number;
   private outbox: LocalSendOutbox | undefined;
+  private readonly listed: ListedRooms;
 
   private constructor(
     private readonly store: Store,
@@ -89,6 +91,7 @@ export class TidepoolNode implements NodeApi {
     options: TidepoolNodeOptions,
   ) {
     this.caches = new RoomCaches(store);
+    this.listed = new ListedRooms(store);
     this.now = options.now ?? Date.now;
     this.writer = new LocalWriter({
       store,
@@ -98,6 +101,7 @@ export class TidepoolNode implements NodeApi {
       now: options.now ?? Date.now,
       random: options.random ?? cryptoRandomBytes,
       outbox: () => this.outbox,
+      roomCreated: (roomId) => this.listed.roomAdded(roomId),
     });
     this.inbound = new InboundProcessor({
       store,
@@ -316,11 +320,11 @@ export class TidepoolNode implements NodeApi {
   async rooms(): Promise<RoomSummary[]> {
     // Every read at once: IndexedDB runs read transactions side by side, and
     // the room list is read again after every message.
-    const invites = this.invites();
+    const invites = this.listed.invites();
     invites.catch(() => undefined); // awaited below; a failed room read must not leave it unhandled
-    const records = await this.store.read(['rooms'], (txn) => txn.rooms.all());
+    const roomIds = await this.listed.roomIds();
     const read = await Promise.all(
-      records.map(async ({ roomId }) => {
+      roomIds.map(async (roomId) => {
         const room = await this.caches.get(roomId);
         return room === undefined ? undefined : roomSummary(this.store, room, this.userId);
       }),
@@ -440,6 +444,7 @@ export class TidepoolNode implements NodeApi {
     await this.writer.exclusive(joined.roomId, async () => {
       await writeJoinedRoom(this.store, joined);
       this.caches.invalidate(joined.roomId);
+      this.listed.roomAdded(joined.roomId);
     });
     this.hub.emit([
       { kind: 'timeline', roomId: joined.roomId, eventIds: [joined.join.eventId] },
@@ -470,13 +475,15 @@ export class TidepoolNode implements NodeApi {
    * membership `invite` until `removeInvite`.
    */
   async storeInvite(invite: ReceivedInvite): Promise<void> {
+    this.listed.invitesChanged();
     await this.store.write(['invites'], (txn) => txn.invites.put(invite));
+    this.listed.invitesChanged();
     this.hub.emit([{ kind: 'rooms' }]);
   }
 
   /** The invites received over federation, newest first. */
   async invites(): Promise<ReceivedInvite[]> {
-    return newestFirst(await this.store.read(['invites'], (txn) => txn.invites.list()));
+    return this.listed.invites();
   }
 
   /** The received invite to `roomId`, if any. */
@@ -486,9 +493,11 @@ export class TidepoolNode implements NodeApi {
 
   /** Forgets the received invite to `roomId` (joined or rejected); false if there was none. */
   async removeInvite(roomId: string): Promise<boolean> {
+    this.listed.invitesChanged();
     const removed = await this.store.write(['invites'], (txn) =>
       txn.invites.remove(roomId as RoomId),
     );
+    this.listed.invitesChanged();
     if (removed) this.hub.emit([{ kind: 'rooms' }]);
     return removed;
   }

@@ -6,7 +6,7 @@
  */
 import { InvalidInputError } from '../core/errors.js';
 import type { RoomId } from '../core/ids.js';
-import { isJsonObject, type JsonObject } from '../core/json.js';
+import { isJsonObject } from '../core/json.js';
 import type { Pdu } from '../core/pdu.js';
 import type { EventRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';

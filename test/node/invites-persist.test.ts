@@ -58,4 +58,26 @@ describe('received invites', () => {
     t = await reopen(t);
     expect((await t.node.invites()).map((i) => i.roomId)).toEqual(['!newer:remote.example']);
   });
+
+  it('the room list, read as each change is heard, holds every room and invite it names', async () => {
+    const t = await newNode('alice');
+    const me = (await t.node.identity()).userId;
+    await t.node.rooms(); // the list is in memory from here on
+    const seen: string[][] = [];
+    const reads: Promise<void>[] = [];
+    await t.node.subscribe((change) => {
+      if (change.kind !== 'rooms') return;
+      reads.push(t.node.rooms().then((rooms) => void seen.push(rooms.map((r) => r.roomId))));
+    });
+    const first = await t.node.createRoom({ name: 'One' });
+    await t.node.storeInvite(invite('!invited:remote.example', 3000, me));
+    const second = await t.node.createRoom({ name: 'Two' });
+    await t.node.removeInvite('!invited:remote.example');
+    await Promise.all(reads);
+    expect(seen[0]).toEqual([first]);
+    expect(seen.some((ids) => ids.includes('!invited:remote.example'))).toBe(true);
+    expect(seen.at(-1)?.sort()).toEqual([first, second].sort());
+    t.node.forgetRoomState(first);
+    expect((await t.node.rooms()).map((r) => r.roomId).sort()).toEqual([first, second].sort());
+  });
 });

@@ -58,7 +58,8 @@ export interface ReceiveOptions {
    * When given, the checks that change nothing (format, signatures, hashes)
    * and the store reads start at once (keys may be fetched), but no missing
    * event is fetched and nothing is written until this resolves: true goes
-   * on, false ends the call with nothing changed (`/send` reads whether it has seen the transaction meanwhile).
+   * on, false ends the call with nothing changed (`/send` looks up whether
+   * it has seen the transaction meanwhile).
    */
   proceed?: Promise<boolean>;
 }

@@ -21,4 +21,9 @@ export class RoomsStore {
   all(): Promise<RoomRecord[]> {
     return this.store.getAll();
   }
+
+  /** Every room's ID (keys only: no record is read). */
+  ids(): Promise<RoomId[]> {
+    return this.store.getAllKeys();
+  }
 }
