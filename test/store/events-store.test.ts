@@ -62,14 +62,14 @@ describe('events store', () => {
     store.close();
   });
 
-  it('finds the newest timeline event, passing over what the caller skips', async () => {
+  it('finds the newest timeline event, passing over what the caller says to', async () => {
     const store = await open(freshFactory());
     await seed(store);
-    const newest = (roomId: RoomId, skip: (r: EventRecord) => boolean) =>
-      store.read(['events'], (txn) => txn.events.newest(roomId, skip));
+    const newest = (roomId: RoomId, passOver: (r: EventRecord) => boolean) =>
+      store.read(['events'], (txn) => txn.events.newest(roomId, passOver));
     expect((await newest(room, () => false))?.eventId).toBe('$r10');
     expect((await newest(other, () => false))?.eventId).toBe('$o3');
-    // Skipped from the newest down; the outlier (no stream order) is never a candidate.
+    // Passed over from the newest down; the outlier (no stream order) is never a candidate.
     expect((await newest(room, (r) => r.depth > 7))?.eventId).toBe('$r7');
     expect(await newest(room, () => true)).toBeUndefined();
     expect(await newest('!none:test.example' as RoomId, () => false)).toBeUndefined();

@@ -93,17 +93,17 @@ export class EventsStore {
   }
 
   /**
-   * The room's newest timeline event that `skip` does not pass over: one
+   * The room's newest timeline event that `passOver` does not match: one
    * cursor request, where a one-event page costs three (the room list reads
    * this for every room after every message).
    */
   async newest(
     roomId: RoomId,
-    skip: (record: EventRecord) => boolean,
+    passOver: (record: EventRecord) => boolean,
   ): Promise<EventRecord | undefined> {
     const range = IDBKeyRange.bound([roomId, -Infinity], [roomId, Number.POSITIVE_INFINITY]);
     let cursor = await this.store.index('byRoomStream').openCursor(range, 'prev');
-    while (cursor !== null && skip(cursor.value)) cursor = await cursor.continue();
+    while (cursor !== null && passOver(cursor.value)) cursor = await cursor.continue();
     return cursor?.value;
   }
 
