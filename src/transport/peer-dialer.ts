@@ -54,10 +54,20 @@ export class PeerDialer {
     return open.find((c) => linkKindOf(c) === 'relayed') ?? direct;
   }
 
-  /** A connection to `peer`, dialling if needed (one dial per peer at a time). */
+  /**
+   * A connection to `peer`, dialling if needed (one dial per peer at a time).
+   * An open relayed circuit is used at once, while WebRTC is tried in the
+   * background: waiting for the handshake (up to two 15 s tries) held the
+   * request, and a server that had just written to us through the circuit
+   * (a joiner whose key we fetch to check its request) could not be reached
+   * in time.
+   */
   async connectionTo(peer: PeerId, signal: AbortSignal): Promise<Connection> {
     const existing = this.current(peer);
-    if (existing && (!this.preferDirect || linkKindOf(existing) === 'direct-webrtc')) {
+    if (existing) {
+      if (this.preferDirect && linkKindOf(existing) !== 'direct-webrtc') {
+        this.upgrade(peer, existing);
+      }
       return existing;
     }
     const key = peer.toString();
@@ -67,6 +77,18 @@ export class PeerDialer {
       this.pending.set(key, dial);
     }
     return await raceAbort(dial, signal);
+  }
+
+  /** Dials WebRTC to `peer` in the background, unless a dial is out or it failed lately. */
+  private upgrade(peer: PeerId, relayed: Connection): void {
+    const key = peer.toString();
+    if (this.pending.has(key)) return;
+    const failedAt = this.webrtcFailedAt.get(key);
+    if (failedAt !== undefined && Date.now() - failedAt <= WEBRTC_RETRY_AFTER_MS) return;
+    const dial = this.dial(peer, relayed).finally(() => this.pending.delete(key));
+    // Nobody waits for it: a failure only means the circuit stays in use.
+    dial.catch(() => undefined);
+    this.pending.set(key, dial);
   }
 
   private async dial(peer: PeerId, existing: Connection | undefined): Promise<Connection> {
