@@ -475,8 +475,8 @@ export class TidepoolNode implements NodeApi {
    * membership `invite` until `removeInvite`.
    */
   async storeInvite(invite: ReceivedInvite): Promise<void> {
-    this.listed.invitesChanged();
     await this.store.write(['invites'], (txn) => txn.invites.put(invite));
+    // After the commit: a read that raced the write is then not kept.
     this.listed.invitesChanged();
     this.hub.emit([{ kind: 'rooms' }]);
   }
@@ -493,7 +493,6 @@ export class TidepoolNode implements NodeApi {
 
   /** Forgets the received invite to `roomId` (joined or rejected); false if there was none. */
   async removeInvite(roomId: string): Promise<boolean> {
-    this.listed.invitesChanged();
     const removed = await this.store.write(['invites'], (txn) =>
       txn.invites.remove(roomId as RoomId),
     );

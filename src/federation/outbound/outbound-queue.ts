@@ -91,10 +91,10 @@ export class OutboundQueue {
    * given (no copy): do not change them afterwards.
    */
   async enqueueAll(entries: readonly OutboundEntry[]): Promise<number[][]> {
-    const queued = this.prepare(entries, true);
-    if (queued.rows.every((row) => row.targets.length === 0)) return queued.rows.map(() => []);
-    const seqs = await this.ctx.store.write(['outbound'], (txn) => this.write(txn, queued));
-    this.wakeFor(queued.rows, seqs);
+    const rows = this.prepare(entries, true);
+    if (rows.every((row) => row.targets.length === 0)) return rows.map(() => []);
+    const seqs = await this.ctx.store.write(['outbound'], (txn) => this.write(txn, rows));
+    this.wakeFor(rows, seqs);
     return seqs;
   }
 
@@ -108,25 +108,24 @@ export class OutboundQueue {
    * they are not encoded again to check them.
    */
   async enqueueIn(txn: Txn<'outbound'>, entries: readonly OutboundEntry[]): Promise<() => void> {
-    const queued = this.prepare(entries, false);
-    const seqs = await this.write(txn, queued);
-    return () => this.wakeFor(queued.rows, seqs);
+    const rows = this.prepare(entries, false);
+    const seqs = await this.write(txn, rows);
+    return () => this.wakeFor(rows, seqs);
   }
 
   /** Each entry's kind, payload and targets (duplicates and our own name dropped). */
-  private prepare(entries: readonly OutboundEntry[], check: boolean): { rows: QueueRow[] } {
+  private prepare(entries: readonly OutboundEntry[], check: boolean): QueueRow[] {
     const self = this.ctx.origin();
-    const rows = entries.map(({ destinations, message }) => {
+    return entries.map(({ destinations, message }) => {
       const kind: OutboundItem['kind'] = 'pdu' in message ? 'pdu' : 'edu';
       const payload = 'pdu' in message ? message.pdu : message.edu;
       if (check) canonicalJsonBytes(payload);
       const targets = [...new Set(destinations)].filter((d) => d !== self);
       return { kind, payload, targets };
     });
-    return { rows };
   }
 
-  private write(txn: Txn<'outbound'>, { rows }: { rows: QueueRow[] }): Promise<number[][]> {
+  private write(txn: Txn<'outbound'>, rows: readonly QueueRow[]): Promise<number[][]> {
     // Requests issued in order within one transaction get their keys in
     // that order: each destination's items keep the order of `entries`.
     return Promise.all(

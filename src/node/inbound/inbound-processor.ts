@@ -53,7 +53,7 @@ export interface InboundContext {
     after?: { record: RoomRecord; depth: number; newest: NewestChange },
   ) => void;
   /** The room's current record, from memory where the node has it (RoomCaches.record). */
-  roomRecord?: (roomId: RoomId) => Promise<RoomRecord | undefined>;
+  roomRecord: (roomId: RoomId) => Promise<RoomRecord | undefined>;
   hub: ChangeHub;
   /** The local user: their own events never count as unread. */
   localUser: () => string;
@@ -101,7 +101,7 @@ export class InboundProcessor {
     report: InboundReport,
   ): Promise<void> {
     const source = new EventSource(this.context.store, roomId, this.known);
-    const room = await (this.context.roomRecord?.(roomId) ?? source.room());
+    const room = await this.context.roomRecord(roomId);
     if (room === undefined) {
       for (const { index } of items) report.unkeyed.push({ index, error: 'not in this room' });
       return;
